@@ -1,0 +1,12 @@
+"""Errors that the command line reports as one line, without a traceback."""
+
+
+class UserError(Exception):
+    """A problem with the user's input or environment (bad path, bad key, store in use).
+
+    The CLI prints ``error: <message>`` and exits with status 1; ``--debug`` shows the traceback.
+    """
+
+
+class StoreInUseError(UserError):
+    """Another process holds the DuckDB store open for writing."""

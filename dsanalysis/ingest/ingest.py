@@ -1,0 +1,277 @@
+"""Index a dataset's files in the store: hash, probe, diff against what is there, write atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dsanalysis import __version__
+from dsanalysis.errors import UserError
+from dsanalysis.imaging import MIN_SIDE, Probe, probe_image
+from dsanalysis.ingest.layout import MANIFEST_SUFFIXES, Candidate, Layout, discover_folders, read_manifest
+from dsanalysis.progress import progress
+from dsanalysis.store import Store
+
+#: Columns of the images table that ingest writes (ingested_at is set by the insert).
+IMAGE_COLUMNS = [
+    "image_id", "dataset", "rel_path", "label", "group_id", "source_split", "status", "reason",
+    "content_hash", "byte_size", "mtime_ns", "format", "mode", "width", "height", "channels",
+]
+_METADATA = ("label", "group_id", "source_split")
+_PROBE_FIELDS = ("status", "reason", "format", "mode", "width", "height", "channels")
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest did; ``lines()`` is the command's report."""
+
+    dataset: str
+    layout: str
+    files: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    status_counts: Counter[str] = field(default_factory=Counter)
+    label_counts: Counter[str] = field(default_factory=Counter)
+    split_counts: Counter[str] = field(default_factory=Counter)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (rel_path, status, reason)
+    duplicates_within: list[tuple[str, str]] = field(default_factory=list)
+    duplicates_across: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+    def lines(self, max_listed: int = 50) -> list[str]:
+        out = []
+        usable = self.status_counts["ok"] + self.status_counts["converted"]
+        if self.changed_anything:
+            out.append(
+                f"{self.dataset}: {self.files} files indexed ({self.layout} layout): {self.new} new, "
+                f"{self.changed} changed, {self.removed} removed, {self.unchanged} unchanged"
+            )
+        else:
+            out.append(f"{self.dataset}: nothing changed ({self.files} files already indexed and unchanged)")
+        labels = ", ".join(f"{n} {label}" for label, n in sorted(self.label_counts.items()))
+        out.append(
+            f"  usable images: {usable} ({labels}); converted to RGB: {self.status_counts['converted']}; "
+            f"rejected: {self.status_counts['rejected']}"
+        )
+        if self.split_counts:
+            out.append("  dataset's own splits: " + ", ".join(f"{s} {n}" for s, n in sorted(self.split_counts.items())))
+        for note in self.notes:
+            out.append(f"  note: {note}")
+        rejected = [p for p in self.problems if p[1] == "rejected"]
+        converted = [p for p in self.problems if p[1] == "converted"]
+        for title, rows in (("rejected", rejected), ("converted", converted)):
+            if rows:
+                out.append(f"  {title} files:")
+                out.extend(f"    {path}: {reason}" for path, _, reason in rows[:max_listed])
+                if len(rows) > max_listed:
+                    out.append(f"    ... and {len(rows) - max_listed} more (query: ingest_problems)")
+        if self.duplicates_within:
+            out.append(f"  exact duplicates within {self.dataset}: {len(self.duplicates_within)} file pairs, e.g. "
+                       + "; ".join(f"{a} = {b}" for a, b in self.duplicates_within[:3]))
+        if self.duplicates_across:
+            others = sorted({d for _, d, _ in self.duplicates_across})
+            out.append(f"  exact duplicates in other datasets ({', '.join(others)}): {len(self.duplicates_across)} files, e.g. "
+                       + "; ".join(f"{a} = {d}:{b}" for a, d, b in self.duplicates_across[:3]))
+        if self.duplicates_within or self.duplicates_across:
+            out.append("  (query: duplicate_images)")
+        return out
+
+
+def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_one: str, group_pattern: str | None) -> Layout:
+    if layout not in {"auto", "folders", "manifest"}:
+        raise UserError(f"unknown layout {layout!r}; use auto, folders or manifest")
+    is_manifest_file = path.is_file() and path.suffix.lower() in MANIFEST_SUFFIXES
+    if layout == "manifest" or manifest is not None or (layout == "auto" and is_manifest_file):
+        if manifest is not None:
+            root, manifest_path = path, Path(manifest).resolve()
+        elif is_manifest_file:
+            root, manifest_path = path.parent, path
+        else:
+            found = [path / f"manifest{suffix}" for suffix in MANIFEST_SUFFIXES if (path / f"manifest{suffix}").is_file()]
+            if not found:
+                raise UserError(f"{path}: --layout manifest needs --manifest FILE (no manifest.csv or manifest.parquet there)")
+            root, manifest_path = path, found[0]
+        if not root.is_dir():
+            raise UserError(f"dataset root {root} is not a folder")
+        return read_manifest(manifest_path, root, numeric_label_one, group_pattern)
+    if not path.is_dir():
+        raise UserError(f"{path} is not a folder (give a folder of class folders, or a manifest file)")
+    return discover_folders(path, group_pattern)
+
+
+def _examine(root: Path, candidate: Candidate, known: dict | None, min_side: int) -> tuple[dict, str]:
+    """The images-table row for one candidate and what happened to it: 'new', 'changed', 'unchanged'."""
+    row = {"rel_path": candidate.rel_path, "label": candidate.label, "group_id": candidate.group_id,
+           "source_split": candidate.source_split}
+    path = root / candidate.rel_path
+    try:
+        stat = os.stat(path)
+    except OSError as error:
+        reason = "file not found" if isinstance(error, FileNotFoundError) else f"cannot read: {error.strerror}"
+        row.update(status="rejected", reason=reason, content_hash=None, byte_size=None, mtime_ns=None,
+                   format=None, mode=None, width=None, height=None, channels=None)
+        return row, ("new" if known is None else "changed")
+    row.update(byte_size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    if known is not None and known["byte_size"] == stat.st_size and known["mtime_ns"] == stat.st_mtime_ns \
+            and known["content_hash"] is not None:
+        # size and modification time unchanged: trust the stored hash and probe, as git and rsync do
+        row.update({k: known[k] for k in ("content_hash", *_PROBE_FIELDS)})
+        return row, "same_content"
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        row.update(status="rejected", reason=f"cannot read: {error.strerror}", content_hash=None,
+                   format=None, mode=None, width=None, height=None, channels=None)
+        return row, ("new" if known is None else "changed")
+    content_hash = hashlib.sha256(data).hexdigest()
+    row["content_hash"] = content_hash
+    if known is not None and known["content_hash"] == content_hash:
+        row.update({k: known[k] for k in _PROBE_FIELDS})
+        return row, "same_content"
+    probe: Probe = probe_image(data, min_side=min_side)
+    row.update({k: getattr(probe, k) for k in _PROBE_FIELDS})
+    return row, ("new" if known is None else "changed")
+
+
+def ingest_dataset(
+    store: Store,
+    name: str,
+    path: str | Path,
+    *,
+    layout: str = "auto",
+    manifest: str | None = None,
+    numeric_label_one: str = "fake",
+    group_pattern: str | None = None,
+    min_side: int = MIN_SIDE,
+) -> IngestSummary:
+    """Register dataset ``name`` from ``path`` and index its files; re-running is incremental.
+
+    Raises :class:`UserError` (and writes nothing) when the path does not exist, holds no files,
+    or holds usable images of one class only.
+    """
+    started = time.perf_counter()
+    if not name or not name.isprintable() or len(name) > 200:
+        raise UserError(f"dataset name {name!r} must be 1-200 printable characters")
+    if numeric_label_one not in {"fake", "real"}:
+        raise UserError(f"numeric label 1 must mean 'fake' or 'real', not {numeric_label_one!r}")
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise UserError(f"dataset path {path} does not exist")
+    found = _read_layout(path.resolve(), layout, manifest, numeric_label_one, group_pattern)
+    if not found.candidates:
+        raise UserError(f"{path}: no files found in its class folders or manifest")
+
+    existing = store.query("ingest_existing_images", dataset=name)
+    known_by_path = {r["rel_path"]: r for r in existing.to_dict("records")}
+    attributes_now: dict[int, dict[str, str]] = {}
+    for image_id, attr, value in store.query("ingest_existing_attributes", dataset=name).itertuples(index=False):
+        attributes_now.setdefault(int(image_id), {})[attr] = value
+
+    summary = IngestSummary(name, found.kind, files=len(found.candidates), notes=list(found.notes))
+    rows, attribute_rows, drop_ids, fresh = [], [], [], []
+    for candidate in progress(found.candidates, total=len(found.candidates), desc=f"ingest {name}", unit="file"):
+        known = known_by_path.get(candidate.rel_path)
+        row, outcome = _examine(found.root, candidate, known, min_side)
+        summary.status_counts[row["status"]] += 1
+        if row["status"] != "rejected":
+            summary.label_counts[row["label"]] += 1
+            if row["source_split"]:
+                summary.split_counts[row["source_split"]] += 1
+        if row["status"] != "ok":
+            summary.problems.append((row["rel_path"], row["status"], row["reason"]))
+        if outcome == "same_content":
+            same_metadata = all(_same(known[k], row[k]) for k in _METADATA) \
+                and attributes_now.get(int(known["image_id"]), {}) == candidate.attributes
+            same_stat = all(_same(known[k], row[k]) for k in ("mtime_ns", "byte_size"))
+            if same_metadata and same_stat:
+                summary.unchanged += 1
+                continue
+            if same_metadata:
+                summary.unchanged += 1  # only the file's timestamp moved: refresh the row quietly
+            else:
+                summary.changed += 1
+            row["image_id"] = int(known["image_id"])  # same content keeps its id (and its predictions)
+            drop_ids.append(row["image_id"])
+        elif outcome == "changed":
+            summary.changed += 1
+            drop_ids.append(int(known["image_id"]))
+            fresh.append(row)
+        else:
+            summary.new += 1
+            fresh.append(row)
+        rows.append((row, candidate.attributes))
+    listed = {c.rel_path for c in found.candidates}
+    removed = [int(r["image_id"]) for p, r in known_by_path.items() if p not in listed]
+    summary.removed = len(removed)
+    drop_ids.extend(removed)
+
+    for label in ("real", "fake"):
+        if summary.label_counts[label] == 0:
+            usable = sum(summary.label_counts.values())
+            raise UserError(
+                f"dataset {name!r} at {path} has no usable {label} images ({usable} usable, "
+                f"{summary.status_counts['rejected']} rejected); a study needs both real and fake images"
+            )
+
+    registered = store.con.execute("SELECT root FROM datasets WHERE dataset = ?", [name]).fetchone()
+    moved = registered is not None and registered[0] != str(found.root)
+    if rows or removed or moved or registered is None:
+        with store.transaction():
+            new_ids = store.query("ingest_allocate_image_ids", n=len(fresh))["image_id"].tolist() if fresh else []
+            for row, image_id in zip(fresh, new_ids, strict=True):
+                row["image_id"] = int(image_id)
+            for row, attributes in rows:
+                attribute_rows.extend((row["image_id"], k, v) for k, v in attributes.items())
+            store.execute(
+                "ingest_upsert_dataset", dataset=name, root=str(found.root), layout=found.kind,
+                manifest=str(found.manifest) if found.manifest else None,
+                numeric_label_one=numeric_label_one if found.kind == "manifest" else None,
+                group_pattern=group_pattern, package_version=__version__,
+            )
+            store.con.register("ingest_drop", pd.DataFrame({"image_id": pd.Series(drop_ids, dtype="int64")}))
+            store.execute("ingest_delete_images")
+            frame = pd.DataFrame([r for r, _ in rows], columns=[c for c in IMAGE_COLUMNS if c != "dataset"])
+            frame["dataset"] = name
+            frame = _typed_image_frame(frame)
+            store.con.register("ingest_rows", frame)
+            store.con.register("ingest_attributes", pd.DataFrame(attribute_rows, columns=["image_id", "name", "value"])
+                               .astype({"image_id": "int64", "name": "object", "value": "object"}))
+            store.execute("ingest_insert_images")
+            for view in ("ingest_drop", "ingest_rows", "ingest_attributes"):
+                store.con.unregister(view)
+        if moved:
+            summary.notes.append(f"dataset root moved from {registered[0]} to {found.root}")
+
+    for rel_path, other_dataset, other_path in store.query("ingest_duplicates", dataset=name).itertuples(index=False):
+        if other_dataset == name:
+            if rel_path < other_path:
+                summary.duplicates_within.append((rel_path, other_path))
+        else:
+            summary.duplicates_across.append((rel_path, other_dataset, other_path))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _same(a: object, b: object) -> bool:
+    if pd.isna(a) and pd.isna(b):  # type: ignore[arg-type]
+        return True
+    return a == b
+
+
+def _typed_image_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame[IMAGE_COLUMNS]
+    integer_columns = ["image_id", "byte_size", "mtime_ns", "width", "height", "channels"]
+    return frame.astype({c: "Int64" for c in integer_columns} | {c: "object" for c in IMAGE_COLUMNS if c not in integer_columns})

@@ -1,0 +1,45 @@
+"""Writing a result table to the terminal or a file: table, CSV, JSON or Parquet."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from dsanalysis.errors import UserError
+
+FORMATS = ("table", "csv", "json", "parquet")
+
+
+def write_frame(frame: pd.DataFrame, fmt: str, output: str | Path | None, *, max_rows: int | None = None) -> None:
+    """Write ``frame`` as ``fmt`` to ``output`` (a file path) or to standard output."""
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        if output is None:
+            raise UserError("--format parquet needs --output FILE")
+        import duckdb
+
+        con = duckdb.connect(config={"autoinstall_known_extensions": False})
+        try:
+            con.from_df(frame).write_parquet(str(output))
+        finally:
+            con.close()
+        return
+    if fmt == "csv":
+        text = frame.to_csv(index=False)
+    elif fmt == "json":
+        text = frame.to_json(orient="records", date_format="iso", indent=1) + "\n"
+    else:
+        shown = frame if max_rows is None or len(frame) <= max_rows else frame.head(max_rows)
+        text = shown.to_string(index=False, na_rep="NULL") + "\n" if not frame.empty else "(no rows)\n"
+        if len(shown) < len(frame):
+            text += f"... {len(frame) - len(shown)} more rows (use --format csv --output FILE for all of them)\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write {output}: {error.strerror}") from None

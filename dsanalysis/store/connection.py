@@ -1,0 +1,128 @@
+"""Opening the DuckDB results store: creation, schema migrations, the one-writer rule, transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dsanalysis import __version__
+from dsanalysis.errors import StoreInUseError, UserError
+from dsanalysis.store.queries import migrations, run_query, schema_sql
+
+# Never fetch DuckDB extensions at run time: users behind firewalls have no internet.
+_CONFIG = {"autoinstall_known_extensions": False}
+
+
+class Store:
+    """A connection to the results store.
+
+    Use as a context manager. Writers go through :meth:`transaction`, so an interrupted command
+    leaves no half-written rows. Read-only stores refuse every write.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True):
+        self.path = Path(path)
+        self.read_only = read_only
+        if not self.path.exists() and (read_only or not create):
+            raise UserError(f"store {self.path} does not exist; register a dataset first with `python -m dsanalysis ingest NAME PATH`")
+        if not self.path.parent.exists():
+            raise UserError(f"store folder {self.path.parent} does not exist")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=dict(_CONFIG))
+        except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise StoreInUseError(
+                    f"store {self.path} is in use by another process (DuckDB allows one writer); "
+                    "wait for it to finish or use another --store"
+                ) from error
+            raise UserError(f"cannot open store {self.path}: {error}") from error
+        except duckdb.Error as error:
+            raise UserError(f"cannot open store {self.path}: {error}") from error
+        self._ensure_schema()
+
+    # -- schema ---------------------------------------------------------------------------------
+    def schema_version(self) -> int | None:
+        tables = {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "store_info" not in tables:
+            return None if not tables else 0
+        row = self.con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _ensure_schema(self) -> None:
+        newest, schema = schema_sql()
+        current = self.schema_version()
+        if current == newest:
+            return
+        if current == 0:
+            raise UserError(f"{self.path} is a DuckDB file but not a dsanalysis store (no store_info table)")
+        if current is not None and current > newest:
+            raise UserError(
+                f"store {self.path} has schema version {current}, newer than this dsanalysis {__version__} "
+                f"supports ({newest}); upgrade dsanalysis"
+            )
+        if self.read_only:
+            raise UserError(
+                f"store {self.path} has schema version {current}; run any writing command "
+                f"(e.g. `python -m dsanalysis ingest`) once to migrate it to version {newest}"
+            )
+        now = dt.datetime.now()
+        with self.transaction():
+            if current is None:
+                self.con.execute(schema)
+                self.con.execute(
+                    "INSERT INTO store_info VALUES ('schema_version', ?), ('created_at', ?), ('created_by', ?)",
+                    [str(newest), now.isoformat(timespec="seconds"), f"dsanalysis {__version__}"],
+                )
+                applied = [newest]
+            else:
+                steps = migrations()
+                applied = list(range(current + 1, newest + 1))
+                missing = [v for v in applied if v not in steps]
+                if missing:
+                    raise UserError(f"no migration to schema version {missing[0]} in sql/migrations")
+                for version in applied:
+                    self.con.execute(steps[version])
+                self.con.execute("UPDATE store_info SET value = ? WHERE key = 'schema_version'", [str(newest)])
+            for version in applied:
+                self.con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, now, __version__])
+
+    # -- queries --------------------------------------------------------------------------------
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run the named query ``name`` with bound parameters and return its rows."""
+        return run_query(self.con, name, **params).df()
+
+    def execute(self, name: str, **params: Any) -> None:
+        """Run the named statement ``name`` (a write); call inside :meth:`transaction`."""
+        run_query(self.con, name, **params)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All writes inside commit together or not at all (also on Ctrl-C)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- lifetime -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: str | Path, *, read_only: bool = False) -> Store:
+    """Open (and, for writers, create or migrate) the store at ``path``."""
+    return Store(path, read_only=read_only)

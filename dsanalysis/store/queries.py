@@ -1,0 +1,168 @@
+"""Named SQL: every query is a ``.sql`` file under ``sql/queries`` (listed for users, read-only)
+or ``sql/internal`` (the package's own reads and writes), with a header that names it, describes it and declares its parameters::
+
+    -- name: images_of_dataset
+    -- description: Every indexed file of one dataset, readable or not.
+    -- param: dataset VARCHAR  the dataset name
+    -- param: limit_rows INTEGER = 100  at most this many rows
+    SELECT ... WHERE dataset = $dataset LIMIT $limit_rows
+
+Python code calls a query by name and binds values as DuckDB parameters; values are never
+formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+
+from dsanalysis.errors import UserError
+
+#: default of a parameter declared without ``= value``: the caller must bind it
+REQUIRED = object()
+_PARAM_TYPES = {"VARCHAR": str, "INTEGER": int, "BIGINT": int, "DOUBLE": float, "BOOLEAN": bool}
+_HEADER = re.compile(r"^--\s*(name|description|param):\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s+(\w+)(?:\s*=\s*(\S+))?\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    type: str
+    default: Any
+    description: str
+
+    def convert(self, value: Any) -> Any:
+        """Convert a command-line string (or a Python value) to this parameter's type."""
+        if value is None or not isinstance(value, str):
+            return value
+        python_type = _PARAM_TYPES[self.type]
+        if python_type is bool:
+            lowered = value.strip().lower()
+            if lowered not in {"true", "false", "1", "0", "yes", "no"}:
+                raise UserError(f"parameter {self.name!r} must be true or false, not {value!r}")
+            return lowered in {"true", "1", "yes"}
+        try:
+            return python_type(value)
+        except ValueError:
+            raise UserError(f"parameter {self.name!r} must be {self.type}, not {value!r}") from None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    sql: str
+    kind: str  # 'query' (listed for users, read-only) or 'internal' (the package's own SQL)
+    params: tuple[QueryParam, ...] = field(default_factory=tuple)
+
+    def bind(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Parameter values for DuckDB: declared defaults, overridden by ``values``."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise UserError(f"query {self.name!r} has no parameter {unknown[0]!r} (parameters: {known})")
+        bound = {}
+        for param in self.params:
+            if param.name in values:
+                bound[param.name] = param.convert(values[param.name])
+            elif param.default is not REQUIRED:
+                bound[param.name] = param.convert(param.default)
+            else:
+                raise UserError(f"query {self.name!r} needs parameter {param.name!r} ({param.type}): {param.description}")
+        return bound
+
+
+def run_query(con: "duckdb.DuckDBPyConnection", name: str, **params: Any) -> "duckdb.DuckDBPyConnection":
+    """Execute the named query on ``con`` with bound parameters; fetch from the returned cursor."""
+    named = get_query(name)
+    return con.execute(named.sql, named.bind(params))
+
+
+def parse_query(text: str, kind: str, source: str) -> NamedQuery:
+    """Parse one ``.sql`` file's header and body into a :class:`NamedQuery`."""
+    name = None
+    description: list[str] = []
+    params: list[QueryParam] = []
+    body: list[str] = []
+    in_header = True
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip()) if in_header else None
+        if match:
+            key, value = match.groups()
+            if key == "name":
+                name = value.strip()
+            elif key == "description":
+                description.append(value.strip())
+            else:
+                param = _PARAM.match(value.strip())
+                if not param or param.group(2).upper() not in _PARAM_TYPES:
+                    raise ValueError(f"{source}: bad parameter declaration {value!r}")
+                pname, ptype, default_text, pdesc = param.groups()
+                default: Any = REQUIRED if default_text is None else default_text
+                if default_text is not None and default_text.upper() == "NULL":
+                    default = None
+                params.append(QueryParam(pname, ptype.upper(), default, pdesc.strip()))
+        elif in_header and line.strip().startswith("--") and description and not body:
+            description.append(line.strip().lstrip("-").strip())  # description continued
+        else:
+            if line.strip():
+                in_header = False
+            body.append(line)
+    if not name:
+        raise ValueError(f"{source}: missing '-- name:' header")
+    return NamedQuery(name, " ".join(d for d in description if d), "\n".join(body).strip(), kind, tuple(params))
+
+
+@cache
+def all_queries() -> dict[str, NamedQuery]:
+    """Every named query and statement shipped with the package, by name."""
+    root = resources.files("dsanalysis.sql")
+    found: dict[str, NamedQuery] = {}
+    for folder, kind in (("queries", "query"), ("internal", "internal")):
+        for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".sql"):
+                continue
+            query = parse_query(entry.read_text(encoding="utf-8"), kind, f"{folder}/{entry.name}")
+            if query.name in found:
+                raise ValueError(f"{folder}/{entry.name}: query name {query.name!r} is used twice")
+            found[query.name] = query
+    return found
+
+
+def get_query(name: str) -> NamedQuery:
+    """The named query ``name``; a :class:`UserError` lists the known names if there is none."""
+    queries = all_queries()
+    if name not in queries:
+        listed = ", ".join(q for q, nq in queries.items() if nq.kind == "query")
+        raise UserError(f"no named query {name!r}; known queries: {listed}")
+    return queries[name]
+
+
+def schema_sql() -> tuple[int, str]:
+    """The newest full schema and its version number (from its ``-- schema-version:`` line)."""
+    text = resources.files("dsanalysis.sql").joinpath("schema.sql").read_text(encoding="utf-8")
+    match = re.search(r"^--\s*schema-version:\s*(\d+)", text, re.MULTILINE)
+    if not match:
+        raise ValueError("sql/schema.sql lacks its '-- schema-version: N' line")
+    return int(match.group(1)), text
+
+
+def migrations() -> dict[int, str]:
+    """Forward migrations by the version they produce: ``sql/migrations/002_*.sql`` -> 2."""
+    folder = resources.files("dsanalysis.sql").joinpath("migrations")
+    found: dict[int, str] = {}
+    if not folder.is_dir():
+        return found
+    for entry in folder.iterdir():
+        match = re.match(r"^(\d+)_.*\.sql$", entry.name)
+        if match:
+            found[int(match.group(1))] = entry.read_text(encoding="utf-8")
+    return found

@@ -1,0 +1,229 @@
+-- schema-version: 1
+-- The dsanalysis results store. One DuckDB file holds everything the package produces.
+-- Conventions used by every table:
+--   * label is the text 'real' or 'fake'; nothing stores a bare 0/1 class.
+--   * score_real is the detector's sigmoid output, the probability that the image is REAL
+--     (the MesoNet convention). Detection metrics (AUC, AP, EER, TPR@FPR) treat FAKE as positive.
+--   * every result row carries what produced it: a run, a split, an analysis id, parameters, versions.
+-- Upgrades: sql/migrations/NNN_*.sql bring a store from version NNN-1 to NNN; this file is always
+-- the newest full schema, used for new stores.
+
+CREATE TABLE store_info (
+    key        VARCHAR PRIMARY KEY,   -- 'schema_version', 'created_at', 'created_by'
+    value      VARCHAR NOT NULL
+);
+
+CREATE TABLE schema_migrations (
+    version          INTEGER PRIMARY KEY,
+    applied_at       TIMESTAMP NOT NULL,
+    package_version  VARCHAR NOT NULL
+);
+
+-- A registered dataset: where it was read from and how.
+CREATE TABLE datasets (
+    dataset          VARCHAR PRIMARY KEY,
+    root             VARCHAR NOT NULL,   -- absolute folder the image paths are relative to
+    layout           VARCHAR NOT NULL,   -- 'folders' or 'manifest'
+    manifest         VARCHAR,            -- absolute manifest path for layout 'manifest'
+    numeric_label_one VARCHAR,           -- what label 1 meant in a numeric manifest ('fake' or 'real')
+    group_pattern    VARCHAR,            -- regular expression that drew group ids from paths, if any
+    ingested_at      TIMESTAMP NOT NULL,
+    package_version  VARCHAR NOT NULL
+);
+
+CREATE SEQUENCE image_id_seq START 1;
+
+-- One row per file found in a dataset, readable or not.
+CREATE TABLE images (
+    image_id      BIGINT PRIMARY KEY,    -- never reused; a changed file gets a new id
+    dataset       VARCHAR NOT NULL,
+    rel_path      VARCHAR NOT NULL,      -- path relative to datasets.root, '/' separated
+    label         VARCHAR NOT NULL,      -- 'real' or 'fake'
+    group_id      VARCHAR,               -- video or identity id, where known
+    source_split  VARCHAR,               -- the dataset's own split (train, validation, test, ...), if any
+    status        VARCHAR NOT NULL,      -- 'ok', 'converted' (read as 8-bit RGB after conversion) or 'rejected'
+    reason        VARCHAR,               -- why converted or rejected
+    content_hash  VARCHAR,               -- SHA-256 of the file bytes (NULL if the file could not be read)
+    byte_size     BIGINT,                -- NULL if the file could not be read
+    mtime_ns      BIGINT,
+    format        VARCHAR,               -- 'JPEG', 'PNG', ... as identified from the file header
+    mode          VARCHAR,               -- Pillow mode in the file ('RGB', 'L', 'RGBA', 'I;16', 'CMYK', ...)
+    width         INTEGER,               -- pixels, after EXIF orientation
+    height        INTEGER,
+    channels      INTEGER,               -- bands in the file before conversion
+    ingested_at   TIMESTAMP NOT NULL,
+    UNIQUE (dataset, rel_path)
+);
+
+-- Extra manifest columns, kept as user-supplied per-image attributes (text; cast in SQL as needed).
+CREATE TABLE image_attributes (
+    image_id  BIGINT NOT NULL,
+    name      VARCHAR NOT NULL,
+    value     VARCHAR,
+    PRIMARY KEY (image_id, name)
+);
+
+-- A train/validation/test partition of one dataset. split_id is a deterministic key of its settings.
+CREATE TABLE splits (
+    split_id             VARCHAR PRIMARY KEY,
+    dataset              VARCHAR NOT NULL,
+    strategy             VARCHAR NOT NULL,  -- 'random' (stratified by label), 'group', or 'source'
+    test_fraction        DOUBLE,
+    validation_fraction  DOUBLE,            -- share of the training part held out for early stopping
+    seed                 INTEGER,
+    group_source         VARCHAR,           -- where groups came from ('manifest', 'folders', a pattern)
+    n_train              INTEGER NOT NULL,
+    n_validation         INTEGER NOT NULL,
+    n_test               INTEGER NOT NULL,
+    created_at           TIMESTAMP NOT NULL,
+    package_version      VARCHAR NOT NULL
+);
+
+CREATE TABLE split_members (
+    split_id  VARCHAR NOT NULL,
+    image_id  BIGINT NOT NULL,
+    part      VARCHAR NOT NULL,   -- 'train', 'validation' or 'test'
+    PRIMARY KEY (split_id, image_id)
+);
+
+-- A trained (or imported, e.g. published weights) model.
+CREATE TABLE runs (
+    run_id            VARCHAR PRIMARY KEY,  -- deterministic key of (arch, train dataset, split, config, seed)
+    kind              VARCHAR NOT NULL,     -- 'trained' or 'imported'
+    arch              VARCHAR NOT NULL,     -- registered architecture name ('meso4', 'mesoinception4')
+    train_dataset     VARCHAR,              -- NULL for imported weights
+    split_id          VARCHAR,
+    config_name       VARCHAR,
+    config            VARCHAR,              -- JSON of every training setting
+    seed              INTEGER,
+    status            VARCHAR NOT NULL,     -- 'running', 'complete' or 'failed'
+    error             VARCHAR,
+    weights_path      VARCHAR,
+    weights_sha256    VARCHAR,
+    started_at        TIMESTAMP,
+    finished_at       TIMESTAMP,
+    train_seconds     DOUBLE,
+    epochs_run        INTEGER,
+    images_per_second DOUBLE,
+    package_version   VARCHAR NOT NULL,
+    library_versions  VARCHAR               -- JSON: tensorflow, keras, numpy, ...
+);
+
+-- Training curves: one row per (run, epoch, part, metric).
+CREATE TABLE run_history (
+    run_id  VARCHAR NOT NULL,
+    epoch   INTEGER NOT NULL,
+    part    VARCHAR NOT NULL,   -- 'train' or 'validation'
+    metric  VARCHAR NOT NULL,   -- 'loss', 'accuracy', 'learning_rate', ...
+    value   DOUBLE,
+    PRIMARY KEY (run_id, epoch, part, metric)
+);
+
+-- One evaluation of a run on a part of a dataset (a unit of work; complete when its row exists).
+CREATE TABLE evaluations (
+    run_id        VARCHAR NOT NULL,
+    dataset       VARCHAR NOT NULL,
+    part          VARCHAR NOT NULL,   -- 'test' (of split_id) or 'all'
+    split_id      VARCHAR,
+    n_images      INTEGER NOT NULL,
+    resize        VARCHAR,            -- resize method used to reach the model's input size
+    seconds       DOUBLE,
+    evaluated_at  TIMESTAMP NOT NULL,
+    PRIMARY KEY (run_id, dataset, part)
+);
+
+-- The model output for every evaluated image.
+CREATE TABLE predictions (
+    run_id      VARCHAR NOT NULL,
+    dataset     VARCHAR NOT NULL,
+    part        VARCHAR NOT NULL,
+    image_id    BIGINT NOT NULL,
+    score_real  DOUBLE NOT NULL,   -- sigmoid output: probability the image is real
+    PRIMARY KEY (run_id, dataset, part, image_id)
+);
+
+-- Metrics per (run, evaluated dataset, part, level). level 'image', or 'group' (scores averaged per group/video).
+CREATE TABLE metrics (
+    run_id   VARCHAR NOT NULL,
+    dataset  VARCHAR NOT NULL,
+    part     VARCHAR NOT NULL,
+    level    VARCHAR NOT NULL,
+    metric   VARCHAR NOT NULL,    -- 'accuracy', 'accuracy_fake', 'accuracy_real', 'auc', 'ap', 'eer', ...
+    value    DOUBLE,
+    ci_low   DOUBLE,
+    ci_high  DOUBLE,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (run_id, dataset, part, level, metric)
+);
+
+-- Per-image descriptors, keyed by content so unchanged images are never measured twice.
+CREATE TABLE image_traits (
+    content_hash       VARCHAR NOT NULL,
+    extractor          VARCHAR NOT NULL,   -- 'quality', 'faces', 'skin', 'deepface'
+    trait              VARCHAR NOT NULL,
+    value              DOUBLE,             -- numeric value, NULL when undefined
+    category           VARCHAR,            -- categorical value (e.g. ITA category), if the trait is one
+    missing_reason     VARCHAR,            -- why value and category are NULL
+    extractor_version  VARCHAR NOT NULL,
+    PRIMARY KEY (content_hash, extractor, trait)
+);
+
+-- Per-dataset traits; n is the number of images the value rests on.
+CREATE TABLE dataset_traits (
+    dataset      VARCHAR NOT NULL,
+    trait        VARCHAR NOT NULL,
+    class        VARCHAR NOT NULL,   -- 'all', 'real' or 'fake'
+    value        DOUBLE,
+    ci_low       DOUBLE,
+    ci_high      DOUBLE,
+    n            INTEGER NOT NULL,
+    params       VARCHAR,            -- JSON: subsample size, seed, bins, ...
+    computed_at  TIMESTAMP NOT NULL,
+    PRIMARY KEY (dataset, trait, class)
+);
+
+-- Distances and similarities between two datasets' descriptor distributions.
+CREATE TABLE dataset_pair_traits (
+    dataset_a    VARCHAR NOT NULL,
+    dataset_b    VARCHAR NOT NULL,
+    trait        VARCHAR NOT NULL,   -- 'frechet_distance', 'mmd', 'precision', 'recall', 'density', 'coverage'
+    value        DOUBLE,
+    n_a          INTEGER NOT NULL,
+    n_b          INTEGER NOT NULL,
+    params       VARCHAR,
+    computed_at  TIMESTAMP NOT NULL,
+    PRIMARY KEY (dataset_a, dataset_b, trait)
+);
+
+-- Low-dimensional embeddings of images (e.g. the joint UMAP map).
+CREATE TABLE embeddings (
+    method     VARCHAR NOT NULL,   -- e.g. 'umap_descriptors'
+    image_id   BIGINT NOT NULL,
+    x          DOUBLE NOT NULL,
+    y          DOUBLE NOT NULL,
+    params     VARCHAR,            -- JSON: seed, n_neighbors, subsample, ...
+    PRIMARY KEY (method, image_id)
+);
+
+-- Provenance of every statistical analysis written to the store.
+CREATE TABLE analyses (
+    analysis_id       VARCHAR PRIMARY KEY,
+    name              VARCHAR NOT NULL,   -- 'ranking', 'traits', 'subgroups', ...
+    params            VARCHAR,            -- JSON of every setting that shapes the result
+    seed              INTEGER,
+    package_version   VARCHAR NOT NULL,
+    library_versions  VARCHAR,
+    created_at        TIMESTAMP NOT NULL
+);
+
+-- Analysis output tables in long form: one row per cell, so any tidy table can be stored with its
+-- provenance and read back as a DataFrame (dsanalysis.store.analysis_table).
+CREATE TABLE analysis_results (
+    analysis_id  VARCHAR NOT NULL,
+    result       VARCHAR NOT NULL,    -- table name within the analysis ('ranking', 'friedman', ...)
+    row_index    INTEGER NOT NULL,
+    column_name  VARCHAR NOT NULL,
+    number       DOUBLE,              -- numeric cells
+    text         VARCHAR,             -- text cells
+    PRIMARY KEY (analysis_id, result, row_index, column_name)
+);
