@@ -123,6 +123,15 @@ class Store:
         self.close()
 
 
+def artifacts_dir(store_path: str | Path) -> Path:
+    """The folder next to the store for files too big for it (trained weights, decoded-image caches).
+
+    ``results.duckdb`` -> ``results_files/``; created on first use by whoever writes there.
+    """
+    path = Path(store_path)
+    return path.with_name(f"{path.stem}_files")
+
+
 def open_store(path: str | Path, *, read_only: bool = False) -> Store:
     """Open (and, for writers, create or migrate) the store at ``path``."""
     return Store(path, read_only=read_only)
