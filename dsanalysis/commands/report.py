@@ -1,0 +1,38 @@
+"""Write the study's self-contained HTML report from the store.
+
+Reads only the store (no training, no trait extraction, no TensorFlow); each section appears only
+when its data exists. The page embeds its figures and works offline as a single file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+ORDER = 70
+HELP = "write the self-contained HTML report from the store"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", metavar="DIR", help="output folder for index.html (default: reports/<store name>)")
+    parser.add_argument("--style", metavar="FILE", help="TOML figure style (column width, font, size)")
+    parser.add_argument("--open", action="store_true", help="open the report in a web browser when written")
+
+
+def run(args: argparse.Namespace) -> int:
+    from dsanalysis.figures.style import load_style
+    from dsanalysis.report.render import render_report, write_report
+    from dsanalysis.report.sections import build_report_context, default_out_dir
+    from dsanalysis.store import open_store
+
+    style = load_style(args.style)
+    with open_store(args.store, read_only=True) as store:
+        context = build_report_context(store, style)
+    out_dir = Path(args.out) if args.out else default_out_dir(Path(args.store))
+    path = write_report(render_report(context), out_dir)
+    print(f"wrote {path} ({', '.join(s.title for s in context['sections'])})")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+    return 0

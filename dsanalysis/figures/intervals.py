@@ -1,0 +1,64 @@
+"""Estimates with confidence intervals, one row per item (the dataset ranking, subgroups)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dsanalysis.figures._base import new_figure
+from dsanalysis.figures.style import OKABE_ITO, FigureStyle
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def interval_plot(
+    frame: pd.DataFrame,
+    style: FigureStyle,
+    *,
+    label: str,
+    estimate: str,
+    low: str,
+    high: str,
+    series: str | None = None,
+    xlabel: str = "",
+    reference: float | None = None,
+    band_low: str | None = None,
+    band_high: str | None = None,
+) -> Figure:
+    """Dots with horizontal interval bars, in the frame's row order (top = first row).
+
+    ``series`` draws several estimates per label, offset vertically (e.g. in-domain and
+    generalization score); ``band_low``/``band_high`` shade a reference range per row (e.g. the
+    range expected from size-matched random groups).
+    """
+    import matplotlib
+
+    for name in (label, estimate, low, high, *(c for c in (series, band_low, band_high) if c)):
+        if name not in frame.columns:
+            raise ValueError(f"interval frame has no column {name!r}")
+    labels = list(dict.fromkeys(frame[label].astype(str)))
+    groups = list(dict.fromkeys(frame[series])) if series else [None]
+    figure, ax = new_figure(style, height_ratio=min(1.4, 0.2 + 0.09 * len(labels) * max(1, len(groups) * 0.6)))
+    with matplotlib.rc_context(style.rc()):
+        position = {name: len(labels) - 1 - i for i, name in enumerate(labels)}
+        step = 0.5 / max(1, len(groups))
+        for k, group in enumerate(groups):
+            part = frame if group is None else frame[frame[series] == group]
+            offset = (k - (len(groups) - 1) / 2) * step
+            y = [position[str(v)] + offset for v in part[label]]
+            color = OKABE_ITO[k % len(OKABE_ITO)]
+            if band_low and band_high:
+                for yy, lo, hi in zip(y, part[band_low], part[band_high], strict=True):
+                    if pd.notna(lo) and pd.notna(hi):
+                        ax.fill_betweenx([yy - 0.3, yy + 0.3], lo, hi, color="#BBBBBB", alpha=0.5, lw=0)
+            ax.errorbar(part[estimate], y, xerr=[part[estimate] - part[low], part[high] - part[estimate]],
+                        fmt="o", ms=3.5, capsize=2, color=color, label=None if group is None else str(group))
+        ax.set_yticks(range(len(labels)), list(reversed(labels)))
+        if reference is not None:
+            ax.axvline(reference, color="#777777", lw=0.8, ls="--")
+        ax.set_xlabel(xlabel)
+        if series:
+            ax.legend(frameon=False, loc="best")
+    return figure

@@ -1,0 +1,57 @@
+"""The cross-dataset matrix as an annotated heatmap, in-domain cells outlined."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from dsanalysis.figures._base import new_figure
+from dsanalysis.figures.style import SEQUENTIAL_CMAP, FigureStyle
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def matrix_heatmap(
+    frame: pd.DataFrame,
+    style: FigureStyle,
+    *,
+    row: str = "train_dataset",
+    column: str = "eval_dataset",
+    value: str = "value",
+    value_label: str = "accuracy",
+    vmin: float = 0.0,
+    vmax: float = 1.0,
+) -> Figure:
+    """Heatmap of ``value`` with one row per training dataset and one column per evaluated dataset."""
+    import matplotlib
+
+    for name in (row, column, value):
+        if name not in frame.columns:
+            raise ValueError(f"matrix frame has no column {name!r}")
+    table = frame.pivot_table(index=row, columns=column, values=value, aggfunc="first")
+    names = sorted(set(table.index) | set(table.columns))
+    table = table.reindex(index=[n for n in names if n in table.index], columns=[n for n in names if n in table.columns])
+    n_rows, n_cols = table.shape
+    figure, ax = new_figure(style, height_ratio=min(1.2, 0.25 + 0.16 * n_rows))
+    with matplotlib.rc_context(style.rc()):
+        image = ax.imshow(table.to_numpy(dtype=float), cmap=SEQUENTIAL_CMAP, vmin=vmin, vmax=vmax, aspect="auto")
+        ax.set_xticks(range(n_cols), [str(c) for c in table.columns], rotation=30, ha="right")
+        ax.set_yticks(range(n_rows), [str(r) for r in table.index])
+        ax.set_xlabel("evaluated on")
+        ax.set_ylabel("trained on")
+        ax.spines[:].set_visible(False)
+        for i, train in enumerate(table.index):
+            for j, evaluated in enumerate(table.columns):
+                cell = table.iat[i, j]
+                if np.isnan(cell):
+                    continue
+                shade = (cell - vmin) / (vmax - vmin) if vmax > vmin else 0.5
+                ax.text(j, i, f"{cell:.2f}", ha="center", va="center", color="black" if shade > 0.55 else "white")
+                if train == evaluated:
+                    ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.5, ec="#D55E00"))
+        colorbar = figure.colorbar(image, ax=ax, shrink=0.9)
+        colorbar.set_label(value_label)
+    return figure

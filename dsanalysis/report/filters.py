@@ -1,0 +1,41 @@
+"""Jinja2 filters: every number in the report is formatted here."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def num(value: Any, digits: int = 3) -> str:
+    """A number with ``digits`` significant decimals; '–' when missing."""
+    if _missing(value):
+        return "–"
+    if isinstance(value, int | bool) or (isinstance(value, float) and value.is_integer() and abs(value) >= 1000):
+        return f"{int(value):,}"
+    return f"{value:.{digits}f}"
+
+
+def pct(value: Any, digits: int = 1) -> str:
+    """A share as a percentage."""
+    return "–" if _missing(value) else f"{100 * value:.{digits}f}%"
+
+
+def pval(value: Any) -> str:
+    """A p-value: three decimals, or '< 0.001'."""
+    if _missing(value):
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def ci(low: Any, high: Any, digits: int = 3) -> str:
+    """A confidence interval as '[low, high]'."""
+    if _missing(low) or _missing(high):
+        return "–"
+    return f"[{low:.{digits}f}, {high:.{digits}f}]"
+
+
+FILTERS = {"num": num, "pct": pct, "pval": pval, "ci": ci}

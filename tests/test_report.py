@@ -1,0 +1,75 @@
+"""The HTML report: sections from the store, escaping, failure on an empty store, light imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from study_store import build_study_store
+
+NASTY = "<script>alert(1)</script>"
+
+
+def test_report_has_summary_and_matrix_and_escapes_data(cli, tmp_path):
+    store = build_study_store(tmp_path, ["alpha", NASTY])
+    out = tmp_path / "report"
+    result = cli("report", "--out", out, store=store)
+    assert result.code == 0, result.err
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="summary"' in html and 'id="matrix"' in html
+    assert NASTY not in html  # the name never reaches the page as markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count('<img src="data:image/svg+xml;base64,') == 2  # accuracy and AUC heatmaps
+    assert "http://" not in html and "https://" not in html  # nothing fetched from a network
+
+
+def test_matrix_table_shows_seed_means_and_ranges(cli, tmp_path):
+    store = build_study_store(tmp_path, ["alpha", "beta"], seeds=(0, 1, 2))
+    cli("report", "--out", tmp_path / "r", store=store)
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    # alpha on beta: 0.60, 0.61, 0.62 over three seeds -> mean 0.610, range 0.600-0.620
+    assert "<td>3</td><td>0.610</td><td>0.600–0.620</td>" in html
+
+
+def test_empty_store_says_what_to_run_and_writes_nothing(cli, tmp_path):
+    from dsanalysis.store import open_store
+
+    with open_store(tmp_path / "empty.duckdb"):
+        pass
+    result = cli("report", "--out", tmp_path / "r", store=tmp_path / "empty.duckdb")
+    assert result.code == 1
+    assert "ingest" in result.err and len(result.err.strip().splitlines()) == 1
+    assert not (tmp_path / "r" / "index.html").exists()
+
+
+def test_store_without_runs_gives_summary_only(cli, tmp_path):
+    from fixtures import write_good
+
+    write_good(tmp_path / "d" / "real", 2, 0)
+    write_good(tmp_path / "d" / "fake", 2, 9)
+    cli("ingest", "d", tmp_path / "d")
+    assert cli("report", "--out", tmp_path / "r").code == 0
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert 'id="summary"' in html and 'id="matrix"' not in html
+    assert "no model has been trained yet" in html
+
+
+def test_report_does_not_import_tensorflow(tmp_path):
+    store = build_study_store(tmp_path, ["a", "b"], seeds=(0,))
+    code = (
+        "import sys\nfrom dsanalysis.cli import main\n"
+        f"assert main(['--store', {str(store)!r}, 'report', '--out', {str(tmp_path / 'r')!r}]) == 0\n"
+        "print('HEAVY', sorted(m for m in ('tensorflow', 'keras', 'deepface') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+
+
+@pytest.mark.parametrize("content,message", [("column_width_in = 'wide'\n", "column_width_in must be float"),
+                                             ("colour = 1\n", "unknown key 'colour'")])
+def test_bad_style_file_names_the_key(cli, tmp_path, content, message):
+    store = build_study_store(tmp_path, ["a", "b"], seeds=(0,))
+    (tmp_path / "style.toml").write_text(content)
+    result = cli("report", "--out", tmp_path / "r", "--style", tmp_path / "style.toml", store=store)
+    assert result.code == 1 and message in result.err
