@@ -7,6 +7,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dsanalysis.figures.style import FigureStyle
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -14,27 +16,35 @@ FIGURE_FORMATS = ("pdf", "svg", "png")
 _NO_DATES = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {"Software": None}}
 
 
-def save_figure(figure: Figure, stem: Path, formats: tuple[str, ...]) -> list[Path]:
+def _save(figure: Figure, target: Path | io.BytesIO, fmt: str, style: FigureStyle, dpi: int | None = None) -> None:
+    import matplotlib
+
+    # font embedding, SVG id salt and dpi are read at save time, so the style must be active here
+    with matplotlib.rc_context(style.rc()):
+        figure.savefig(target, format=fmt, metadata=_NO_DATES[fmt], **({"dpi": dpi} if dpi else {}))
+
+
+def save_figure(figure: Figure, stem: Path, formats: tuple[str, ...], style: FigureStyle) -> list[Path]:
     """Write ``figure`` as ``stem.<format>`` for each format; returns the written paths."""
     written = []
     for fmt in formats:
         if fmt not in FIGURE_FORMATS:
             raise ValueError(f"unknown figure format {fmt!r}; use {', '.join(FIGURE_FORMATS)}")
         path = stem.with_suffix(f".{fmt}")
-        figure.savefig(path, format=fmt, metadata=_NO_DATES[fmt])
+        _save(figure, path, fmt, style)
         written.append(path)
     return written
 
 
-def svg_data_uri(figure: Figure) -> str:
+def svg_data_uri(figure: Figure, style: FigureStyle) -> str:
     """The figure as an SVG ``data:`` URI for an ``<img>`` in a self-contained HTML page."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata=_NO_DATES["svg"])
+    _save(figure, buffer, "svg", style)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def png_data_uri(figure: Figure, dpi: int = 110) -> str:
+def png_data_uri(figure: Figure, style: FigureStyle, dpi: int = 110) -> str:
     """The figure as a PNG ``data:`` URI (for raster-heavy plots such as thumbnails and big scatters)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, metadata=_NO_DATES["png"])
+    _save(figure, buffer, "png", style, dpi)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -73,7 +73,7 @@ def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     for arch, part in cells.groupby("arch", sort=True):
         for metric, label in (("accuracy", "accuracy"), ("auc", "AUC")):
             figure = matrix_heatmap(part, style, row="train_dataset", column="test_dataset", value=metric, value_label=label)
-            figures.append({"arch": arch, "metric": label, "uri": svg_data_uri(figure)})
+            figures.append({"arch": arch, "metric": label, "uri": svg_data_uri(figure, style)})
     off = cells[~cells["in_domain"]]
     on = cells[cells["in_domain"]]
     reading = "Each row is a model trained on one dataset; each column the dataset it was tested on. "
