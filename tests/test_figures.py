@@ -83,3 +83,28 @@ def test_style_file_overrides_and_validation(tmp_path):
     path.write_text("font_size = -2\n")
     with pytest.raises(UserError, match="font_size must be positive"):
         load_style(path)
+
+
+def test_figures_command_writes_every_format_and_is_byte_identical_on_rerun(cli, tmp_path):
+    from study_store import build_study_store
+
+    store = build_study_store(tmp_path, ["a", "b", "c"], seeds=(0, 1))
+    first = cli("figures", "--out", tmp_path / "f1", store=store)
+    second = cli("figures", "--out", tmp_path / "f2", "--format", "svg,pdf,png", store=store)
+    assert first.code == 0 and second.code == 0, first.err + second.err
+    files = sorted(p.name for p in (tmp_path / "f1").iterdir())
+    assert files == sorted(f"matrix_{m}.{f}" for m in ("accuracy", "auc") for f in ("pdf", "svg", "png"))
+    for name in files:
+        if not name.endswith(".png"):
+            assert (tmp_path / "f1" / name).read_bytes() == (tmp_path / "f2" / name).read_bytes(), name
+
+
+def test_figures_command_on_a_store_without_results_says_what_to_run(cli, tmp_path):
+    from fixtures import write_good
+
+    write_good(tmp_path / "d" / "real", 2, 0)
+    write_good(tmp_path / "d" / "fake", 2, 9)
+    cli("ingest", "d", tmp_path / "d")
+    result = cli("figures", "--out", tmp_path / "f")
+    assert result.code == 1 and "run `train` and `evaluate` first" in result.err
+    assert cli("figures", "--format", "gif").code == 1

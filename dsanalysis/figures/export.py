@@ -21,6 +21,11 @@ def _save(figure: Figure, target: Path | io.BytesIO, fmt: str, style: FigureStyl
 
     # font embedding, SVG id salt and dpi are read at save time, so the style must be active here
     with matplotlib.rc_context(style.rc()):
+        if figure.get_layout_engine() is not None:
+            # Constrained layout iterates from the current positions, so each save would move the
+            # axes a little: lay out once, then freeze, and every format gets the same geometry.
+            figure.draw_without_rendering()
+            figure.set_layout_engine("none")
         figure.savefig(target, format=fmt, metadata=_NO_DATES[fmt], **({"dpi": dpi} if dpi else {}))
 
 

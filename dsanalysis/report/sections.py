@@ -64,16 +64,12 @@ def _section_summary(store: Store, style: FigureStyle) -> dict[str, Any]:
 
 def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.export import svg_data_uri
-    from dsanalysis.figures.matrix import matrix_heatmap
+    from dsanalysis.figures.study import matrix_figures
 
     cells = store.query("cross_dataset_summary")
     if cells.empty:
         return None
-    figures = []
-    for arch, part in cells.groupby("arch", sort=True):
-        for metric, label in (("accuracy", "accuracy"), ("auc", "AUC")):
-            figure = matrix_heatmap(part, style, row="train_dataset", column="test_dataset", value=metric, value_label=label)
-            figures.append({"arch": arch, "metric": label, "uri": svg_data_uri(figure, style)})
+    figures = [{"name": name, "uri": svg_data_uri(figure, style)} for name, figure in matrix_figures(store, style).items()]
     off = cells[~cells["in_domain"]]
     on = cells[cells["in_domain"]]
     reading = "Each row is a model trained on one dataset; each column the dataset it was tested on. "
