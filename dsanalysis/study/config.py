@@ -1,0 +1,259 @@
+"""The study file: TOML validated into typed settings before any work starts.
+
+Every problem is reported with the key it concerns (``training.grid.learning_rate``) and the
+study file, so a typo costs seconds, not a failed overnight run. Example::
+
+    [study]
+    name = "two-real-datasets"
+
+    [[datasets]]
+    name = "mesonet"
+    path = "../shared/datasets/mesonet"        # relative to this file
+
+    [[datasets]]
+    name = "lfw"
+    path = "../shared/datasets/lfw_faceswap"
+
+    [split]
+    strategy = "random"        # random (stratified) | group | source
+    test_fraction = 0.3
+    validation_fraction = 0.1
+    seed = 0
+
+    [training]
+    architectures = ["meso4"]
+    base = "default"           # a named configuration of `train --config`
+    seeds = [0, 1, 2]          # trials
+
+    [training.grid]            # every combination, kept the same for every dataset
+    learning_rate = [0.001, 0.0001]
+    epochs = [10]
+
+    [traits]
+    extractors = ["quality", "faces", "skin"]
+    jobs = 2
+
+    [analyses]
+    run = ["ranking", "traits", "subgroups"]
+
+    [report]
+    out = "reports/two-real-datasets"
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dsanalysis.errors import UserError
+
+LAYOUTS = ("auto", "folders", "manifest")
+SPLIT_STRATEGIES = ("random", "group", "source")
+EXTRACTORS = ("quality", "faces", "skin", "deepface")
+ANALYSES = ("ranking", "traits", "subgroups")
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    name: str
+    path: Path
+    layout: str = "auto"
+    manifest: Path | None = None
+    group_pattern: str | None = None
+    numeric_label_one: str = "fake"
+
+
+@dataclass(frozen=True)
+class SplitEntry:
+    strategy: str = "random"
+    test_fraction: float = 0.3
+    validation_fraction: float = 0.1
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class TrainingEntry:
+    architectures: tuple[str, ...] = ("meso4",)
+    base: str = "default"
+    seeds: tuple[int, ...] = (0,)
+    grid: tuple[dict[str, Any], ...] = ({},)  # one dict of overrides per configuration
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    name: str
+    source: Path | None
+    datasets: tuple[DatasetEntry, ...]
+    split: SplitEntry = field(default_factory=SplitEntry)
+    training: TrainingEntry = field(default_factory=TrainingEntry)
+    extractors: tuple[str, ...] = ("quality", "faces", "skin")
+    trait_jobs: int = 1
+    analyses: tuple[str, ...] = ANALYSES
+    bootstrap_resamples: int = 1000
+    report_out: Path | None = None
+
+
+class _Reader:
+    """Typed access to one TOML table that names the file and the full key in every error."""
+
+    def __init__(self, data: dict[str, Any], prefix: str, source: str):
+        self.data, self.prefix, self.source = data, prefix, source
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def fail(self, name: str, problem: str) -> UserError:
+        return UserError(f"{self.source}: {self.key(name)} {problem}")
+
+    def only(self, *allowed: str) -> None:
+        for name in self.data:
+            if name not in allowed:
+                raise self.fail(name, f"is not a known key (known here: {', '.join(allowed)})")
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = None, *, required: bool = False) -> Any:
+        if name not in self.data:
+            if required:
+                raise UserError(f"{self.source}: {self.key(name)} is required")
+            return default
+        value = self.data[name]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:
+            raise self.fail(name, f"must be {_kind_name(kinds)}, not {value!r}")
+        if not isinstance(value, kinds):
+            raise self.fail(name, f"must be {_kind_name(kinds)}, not {value!r}")
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.get(name, str, default)
+        if value not in choices:
+            raise self.fail(name, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    def fraction(self, name: str, default: float, *, allow_zero: bool) -> float:
+        value = float(self.get(name, (int, float), default))
+        if not (0 <= value < 1 if allow_zero else 0 < value < 1):
+            raise self.fail(name, f"must be {'in [0, 1)' if allow_zero else 'between 0 and 1'}, not {value}")
+        return value
+
+    def string_list(self, name: str, default: tuple[str, ...], choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        values = self.get(name, list, list(default))
+        if not values or not all(isinstance(v, str) for v in values):
+            raise self.fail(name, "must be a non-empty list of strings")
+        if choices is not None:
+            for value in values:
+                if value not in choices:
+                    raise self.fail(name, f"has {value!r}; choose from {', '.join(choices)}")
+        if len(set(values)) != len(values):
+            raise self.fail(name, "lists a value twice")
+        return tuple(values)
+
+    def table(self, name: str) -> _Reader:
+        return _Reader(self.get(name, dict, {}), f"{self.prefix}{name}.", self.source)
+
+
+def _kind_name(kinds: tuple[type, ...]) -> str:
+    names = {int: "an integer", float: "a number", str: "a string", list: "a list", dict: "a table", bool: "true or false"}
+    return " or ".join(dict.fromkeys(names[k] for k in kinds))
+
+
+def _datasets(entries: Any, base: Path, source: str) -> tuple[DatasetEntry, ...]:
+    if not isinstance(entries, list) or not entries:
+        raise UserError(f"{source}: [[datasets]] is required: at least one dataset with a name and a path")
+    datasets = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise UserError(f"{source}: datasets[{index}] must be a table")
+        reader = _Reader(entry, f"datasets[{index}].", source)
+        reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one")
+        name = reader.get("name", str, required=True)
+        path = base / reader.get("path", str, required=True)
+        manifest = reader.get("manifest", str)
+        datasets.append(DatasetEntry(
+            name=name, path=path, layout=reader.choice("layout", LAYOUTS, "auto"),
+            manifest=None if manifest is None else base / manifest,
+            group_pattern=reader.get("group_pattern", str),
+            numeric_label_one=reader.choice("numeric_label_one", ("fake", "real"), "fake"),
+        ))
+    names = [d.name for d in datasets]
+    for name in names:
+        if names.count(name) > 1:
+            raise UserError(f"{source}: dataset name {name!r} is used twice in [[datasets]]")
+    return tuple(datasets)
+
+
+def _training(reader: _Reader) -> TrainingEntry:
+    reader.only("architectures", "base", "seeds", "grid")
+    seeds = reader.get("seeds", list, [0])
+    if not seeds or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seeds):
+        raise reader.fail("seeds", "must be a non-empty list of non-negative integers")
+    if len(set(seeds)) != len(seeds):
+        raise reader.fail("seeds", "lists a seed twice")
+    grid_reader = reader.table("grid")
+    axes = []
+    for name, values in grid_reader.data.items():
+        if not isinstance(values, list) or not values:
+            raise grid_reader.fail(name, "must be a non-empty list of values to try")
+        axes.append([(name, v) for v in values])
+    grid = tuple(dict(combination) for combination in itertools.product(*axes)) if axes else ({},)
+    return TrainingEntry(architectures=reader.string_list("architectures", ("meso4",)),
+                         base=reader.get("base", str, "default"), seeds=tuple(seeds), grid=grid)
+
+
+def parse_study(data: dict[str, Any], source: str = "study file", base: Path | None = None) -> StudyConfig:
+    """Validate parsed TOML into a :class:`StudyConfig`; paths are relative to ``base``."""
+    base = base or Path.cwd()
+    top = _Reader(data, "", source)
+    top.only("study", "datasets", "split", "training", "traits", "analyses", "evaluation", "report")
+    study = top.table("study")
+    study.only("name")
+    split = top.table("split")
+    split.only("strategy", "test_fraction", "validation_fraction", "seed")
+    traits = top.table("traits")
+    traits.only("extractors", "jobs")
+    analyses = top.table("analyses")
+    analyses.only("run")
+    evaluation = top.table("evaluation")
+    evaluation.only("bootstrap_resamples")
+    report = top.table("report")
+    report.only("out")
+    jobs = traits.get("jobs", int, 1)
+    if jobs < 1:
+        raise traits.fail("jobs", "must be at least 1")
+    resamples = evaluation.get("bootstrap_resamples", int, 1000)
+    if resamples < 0:
+        raise evaluation.fail("bootstrap_resamples", "must be 0 (no intervals) or more")
+    split_seed = split.get("seed", int, 0)
+    out = report.get("out", str)
+    return StudyConfig(
+        name=study.get("name", str, "study"),
+        source=None,
+        datasets=_datasets(data.get("datasets"), base, source),
+        split=SplitEntry(
+            strategy=split.choice("strategy", SPLIT_STRATEGIES, "random"),
+            test_fraction=split.fraction("test_fraction", 0.3, allow_zero=False),
+            validation_fraction=split.fraction("validation_fraction", 0.1, allow_zero=True),
+            seed=split_seed,
+        ),
+        training=_training(top.table("training")),
+        extractors=traits.string_list("extractors", ("quality", "faces", "skin"), EXTRACTORS),
+        trait_jobs=jobs,
+        analyses=analyses.string_list("run", ANALYSES, ANALYSES),
+        bootstrap_resamples=resamples,
+        report_out=None if out is None else base / out,
+    )
+
+
+def load_study(path: str | Path) -> StudyConfig:
+    """Read and validate a study file; relative paths in it are relative to the file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"study file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"study file {path} is not valid TOML: {error}") from None
+    config = parse_study(data, str(path), path.resolve().parent)
+    return StudyConfig(**{**config.__dict__, "source": path.resolve()})

@@ -1,0 +1,87 @@
+"""Study files: validated before any work, every problem named by its key."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsanalysis.errors import UserError
+from dsanalysis.study.config import load_study
+
+GOOD = """
+[study]
+name = "two"
+
+[[datasets]]
+name = "mesonet"
+path = "data/mesonet"
+
+[[datasets]]
+name = "lfw"
+path = "data/lfw"
+group_pattern = "(\\\\d+)"
+
+[split]
+strategy = "group"
+test_fraction = 0.25
+
+[training]
+seeds = [0, 1, 2]
+
+[training.grid]
+learning_rate = [0.001, 0.0001]
+loss = ["mse", "bce"]
+
+[traits]
+extractors = ["quality", "skin"]
+jobs = 2
+"""
+
+
+def test_good_study_file_expands_the_grid_and_resolves_paths(tmp_path):
+    (tmp_path / "study.toml").write_text(GOOD)
+    study = load_study(tmp_path / "study.toml")
+    assert [d.name for d in study.datasets] == ["mesonet", "lfw"]
+    assert study.datasets[0].path == tmp_path / "data" / "mesonet"
+    assert study.datasets[1].group_pattern == "(\\d+)"
+    assert (study.split.strategy, study.split.test_fraction, study.split.validation_fraction) == ("group", 0.25, 0.1)
+    assert study.training.seeds == (0, 1, 2)
+    assert len(study.training.grid) == 4
+    assert {"learning_rate": 0.0001, "loss": "bce"} in study.training.grid
+    assert study.extractors == ("quality", "skin") and study.trait_jobs == 2
+    assert study.analyses == ("ranking", "traits", "subgroups")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("[split]", "[split]\nratio = 0.3"), "split.ratio is not a known key"),
+        (("test_fraction = 0.25", "test_fraction = 1.5"), "split.test_fraction must be between 0 and 1"),
+        (('strategy = "group"', 'strategy = "videos"'), "split.strategy must be one of random, group, source"),
+        (("seeds = [0, 1, 2]", "seeds = [0, 0]"), "training.seeds lists a seed twice"),
+        (("seeds = [0, 1, 2]", 'seeds = "three"'), "training.seeds must be a list"),
+        (('loss = ["mse", "bce"]', "loss = []"), "training.grid.loss must be a non-empty list"),
+        (('extractors = ["quality", "skin"]', 'extractors = ["quality", "hair"]'), "traits.extractors has 'hair'"),
+        (("jobs = 2", "jobs = 0"), "traits.jobs must be at least 1"),
+        (('name = "lfw"', 'name = "mesonet"'), "dataset name 'mesonet' is used twice"),
+        (('path = "data/lfw"', ""), "datasets[1].path is required"),
+        (("[traits]", "[trait]"), "trait is not a known key"),
+    ],
+)
+def test_bad_study_files_name_the_key(tmp_path, change, message):
+    old, new = change
+    assert old in GOOD
+    (tmp_path / "study.toml").write_text(GOOD.replace(old, new, 1))
+    with pytest.raises(UserError, match=message.replace("[", r"\[").replace("]", r"\]")) as error:
+        load_study(tmp_path / "study.toml")
+    assert str(tmp_path / "study.toml") in str(error.value)
+
+
+def test_missing_and_malformed_files(tmp_path):
+    with pytest.raises(UserError, match="does not exist"):
+        load_study(tmp_path / "nope.toml")
+    (tmp_path / "bad.toml").write_text("[study\nname=")
+    with pytest.raises(UserError, match="not valid TOML"):
+        load_study(tmp_path / "bad.toml")
+    (tmp_path / "empty.toml").write_text("[study]\nname = 'x'\n")
+    with pytest.raises(UserError, match=r"\[\[datasets\]\] is required"):
+        load_study(tmp_path / "empty.toml")
