@@ -71,7 +71,8 @@ CREATE TABLE splits (
     test_fraction        DOUBLE,
     validation_fraction  DOUBLE,            -- share of the training part held out for early stopping
     seed                 INTEGER,
-    group_source         VARCHAR,           -- where groups came from ('manifest', 'folders', a pattern)
+    group_source         VARCHAR,           -- where groups came from ('images.group_id' or a pattern)
+    images_key           VARCHAR,           -- stable key of the image ids the split was drawn from
     n_train              INTEGER NOT NULL,
     n_validation         INTEGER NOT NULL,
     n_test               INTEGER NOT NULL,
@@ -127,6 +128,7 @@ CREATE TABLE evaluations (
     split_id      VARCHAR,
     n_images      INTEGER NOT NULL,
     resize        VARCHAR,            -- resize method used to reach the model's input size
+    params        VARCHAR,            -- JSON: threshold, bootstrap resamples and seed, library versions
     seconds       DOUBLE,
     evaluated_at  TIMESTAMP NOT NULL,
     PRIMARY KEY (run_id, dataset, part)
@@ -164,14 +166,14 @@ CREATE TABLE image_traits (
     value              DOUBLE,             -- numeric value, NULL when undefined
     category           VARCHAR,            -- categorical value (e.g. ITA category), if the trait is one
     missing_reason     VARCHAR,            -- why value and category are NULL
-    extractor_version  VARCHAR NOT NULL,
+    extractor_version  VARCHAR NOT NULL,   -- changes when the extractor's method or settings change
     PRIMARY KEY (content_hash, extractor, trait)
 );
 
 -- Per-dataset traits; n is the number of images the value rests on.
 CREATE TABLE dataset_traits (
     dataset      VARCHAR NOT NULL,
-    trait        VARCHAR NOT NULL,
+    trait        VARCHAR NOT NULL,   -- e.g. 'images', 'sharpness.mean', 'ita_category.entropy' (docs/traits.md)
     class        VARCHAR NOT NULL,   -- 'all', 'real' or 'fake'
     value        DOUBLE,
     ci_low       DOUBLE,
@@ -186,7 +188,7 @@ CREATE TABLE dataset_traits (
 CREATE TABLE dataset_pair_traits (
     dataset_a    VARCHAR NOT NULL,
     dataset_b    VARCHAR NOT NULL,
-    trait        VARCHAR NOT NULL,   -- 'frechet_distance', 'mmd', 'precision', 'recall', 'density', 'coverage'
+    trait        VARCHAR NOT NULL,   -- 'frechet_distance', 'mmd_squared', 'precision', 'recall', 'density', 'coverage'
     value        DOUBLE,
     n_a          INTEGER NOT NULL,
     n_b          INTEGER NOT NULL,
@@ -205,25 +207,31 @@ CREATE TABLE embeddings (
     PRIMARY KEY (method, image_id)
 );
 
--- Provenance of every statistical analysis written to the store.
+-- Provenance of every statistical analysis written to the store (python -m dsanalysis analyze).
+-- analysis_id is a deterministic key of (name, params, inputs): re-running on the same inputs with the
+-- same settings replaces the analysis; new runs or traits give a new one, and older ones are kept.
 CREATE TABLE analyses (
     analysis_id       VARCHAR PRIMARY KEY,
-    name              VARCHAR NOT NULL,   -- 'ranking', 'traits', 'subgroups', ...
+    name              VARCHAR NOT NULL,   -- 'ranking', 'traits' or 'subgroups'
     params            VARCHAR,            -- JSON of every setting that shapes the result
-    seed              INTEGER,
+    seed              INTEGER,            -- seed of every bootstrap and permutation in the analysis
+    inputs            VARCHAR,            -- JSON: runs, datasets and a fingerprint of the input rows
     package_version   VARCHAR NOT NULL,
     library_versions  VARCHAR,
     created_at        TIMESTAMP NOT NULL
 );
 
--- Analysis output tables in long form: one row per cell, so any tidy table can be stored with its
--- provenance and read back as a DataFrame (dsanalysis.store.analysis_table).
+-- Analysis output tables in long form: one row per cell, so every tidy table of docs/statistics.md
+-- is stored with its provenance whatever its columns (the library's tables may grow a column without
+-- a schema change). Typed, wide views of each result are the named queries analysis_* in sql/queries
+-- (python -m dsanalysis sql --list); Python reads one back with dsanalysis.stats.results.load_result.
 CREATE TABLE analysis_results (
-    analysis_id  VARCHAR NOT NULL,
-    result       VARCHAR NOT NULL,    -- table name within the analysis ('ranking', 'friedman', ...)
-    row_index    INTEGER NOT NULL,
-    column_name  VARCHAR NOT NULL,
-    number       DOUBLE,              -- numeric cells
-    text         VARCHAR,             -- text cells
+    analysis_id   VARCHAR NOT NULL,
+    result        VARCHAR NOT NULL,    -- table name within the analysis ('scores', 'friedman', ...)
+    row_index     INTEGER NOT NULL,
+    column_index  INTEGER NOT NULL,    -- the column's position in the table
+    column_name   VARCHAR NOT NULL,
+    number        DOUBLE,              -- numeric and boolean (1/0) cells; NULL = not estimable (see the row's note)
+    text          VARCHAR,             -- text cells
     PRIMARY KEY (analysis_id, result, row_index, column_name)
 );

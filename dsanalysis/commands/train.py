@@ -1,0 +1,89 @@
+"""Train a detector on one dataset's training part and store the run, its curves and weights.
+
+The split (stratified random 70/30 by default, with 10% of the training part held out for
+validation) is drawn once per dataset and settings and reused by every run. A run is identified by
+(architecture, dataset, split, configuration, seed): asking again for a stored complete run does
+not train twice (use --force to retrain). Evaluate it afterwards with `evaluate RUN_ID` or
+`evaluate --all`.
+
+Examples:
+  python -m dsanalysis train mesonet
+  python -m dsanalysis train lfw --arch meso4 --config default --epochs 5 --seed 1
+  python -m dsanalysis train mesonet --split group --group-pattern '/(\\d+)_\\d+\\.jpg$'
+"""
+
+from __future__ import annotations
+
+import argparse
+
+ORDER = 40
+HELP = "train Meso-4 (or another registered architecture) on one dataset"
+
+
+def add_split_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("split (drawn once per dataset and settings, then reused)")
+    group.add_argument("--split", dest="split_strategy", choices=["random", "group", "source"], default="random",
+                       help="random: stratified by label (default); group: whole groups (videos, identities) on one side; "
+                       "source: the dataset's own train/test (or validation) folders")
+    group.add_argument("--test-fraction", type=float, default=0.3, help="share of each class in the test part (default 0.3)")
+    group.add_argument("--validation-fraction", type=float, default=0.1,
+                       help="share of the training part held out for validation/early stopping (default 0.1; 0: none)")
+    group.add_argument("--split-seed", type=int, default=0, help="seed of the split draw (default 0)")
+    group.add_argument("--group-pattern", metavar="REGEX", help="for --split group: regular expression with one capture "
+                       "group drawing the group from each relative path (default: the groups found at ingest)")
+
+
+def split_settings(args: argparse.Namespace):  # -> SplitSettings
+    from dsanalysis.model.splits import SplitSettings
+
+    return SplitSettings(args.split_strategy, args.test_fraction, args.validation_fraction, args.split_seed, args.group_pattern)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from dsanalysis.model.config import CONFIGS
+
+    parser.add_argument("dataset", help="registered dataset to train on")
+    parser.add_argument("--arch", default="meso4", help="registered architecture: meso4 (default), mesoinception4")
+    parser.add_argument("--config", default="default", choices=sorted(CONFIGS),
+                        help="named training configuration (default: the original MesoNet recipe, 10 epochs)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of weight initialisation, shuffling, dropout (default 0)")
+    parser.add_argument("--force", action="store_true", help="retrain even if this exact run is stored")
+    settings = parser.add_argument_group("overrides of the configuration's settings")
+    settings.add_argument("--lr", dest="learning_rate", type=float, help="initial learning rate")
+    settings.add_argument("--epochs", type=int, help="epochs")
+    settings.add_argument("--batch-size", type=int, help="batch size")
+    settings.add_argument("--loss", choices=["mse", "bce"], help="mean squared error or binary cross-entropy")
+    settings.add_argument("--schedule", choices=["constant", "step"], help="learning-rate schedule (step: /10 every 1000 iterations)")
+    settings.add_argument("--patience", dest="early_stopping_patience", type=int,
+                          help="early stopping after this many epochs without validation-loss improvement (0: off)")
+    settings.add_argument("--restore-best", action=argparse.BooleanOptionalAction, default=None,
+                          help="keep the weights of the epoch with the lowest validation loss")
+    settings.add_argument("--bn-momentum", type=float, help="batch-norm moving-average momentum (Keras default 0.99)")
+    settings.add_argument("--class-weight", choices=["none", "balanced"], help="weight classes inversely to their frequency")
+    settings.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
+                          help="flips, small zoom/rotation, brightness and hue changes")
+    settings.add_argument("--resize", choices=["nearest", "bilinear", "area"], help="how images reach 256x256")
+    settings.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=None,
+                          help="TensorFlow op determinism (same seed and machine: same predictions)")
+    add_split_arguments(parser)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # progress lines appear as they happen, also when piped
+
+
+def run(args: argparse.Namespace) -> int:
+    from dsanalysis.model.training import train_run
+
+    overrides = {key: getattr(args, key) for key in (
+        "learning_rate", "epochs", "batch_size", "loss", "schedule", "early_stopping_patience", "restore_best",
+        "bn_momentum", "class_weight", "augment", "resize", "deterministic")}
+    result = train_run(args.store, args.dataset, arch=args.arch, config_name=args.config, overrides=overrides,
+                       seed=args.seed, split=split_settings(args), force=args.force, report=_say)
+    if not result.trained:
+        print(f"run {result.run_id} is already stored and complete (use --force to retrain)")
+    else:
+        speed = f", {result.images_per_second:.0f} training images/s after the first epoch" if result.images_per_second else ""
+        print(f"run {result.run_id}: {result.epochs_run} epochs{speed}")
+    print(f"next: python -m dsanalysis evaluate {result.run_id}")
+    return 0

@@ -1,0 +1,79 @@
+"""Training configurations: small named dicts of every setting that shapes a trained model.
+
+``default`` is the original MesoNet recipe (Adam, learning rate 1e-3, mean squared error, batch
+32) for 10 epochs, keeping the epoch with the lowest validation loss, with batch-norm momentum
+0.9; ``original`` is the same with Keras' batch-norm momentum 0.99 and the last epoch's weights;
+``paper`` adds the paper's step schedule (learning rate divided by 10 every 1000 iterations, down
+to 1e-6) and its augmentation; ``bce`` swaps in binary cross-entropy. Command-line overrides
+produce a configuration named e.g. ``default+learning_rate=0.0001``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dsanalysis.errors import UserError
+from dsanalysis.model.cache import RESIZE_METHODS
+
+DEFAULT: dict[str, Any] = {
+    "optimizer": "adam",
+    "learning_rate": 1e-3,
+    "loss": "mse",               # 'mse' (the original code) or 'bce' (binary cross-entropy)
+    "batch_size": 32,
+    "epochs": 10,
+    "schedule": "constant",      # 'constant' or 'step' (x step_factor every step_every iterations)
+    "step_every": 1000,
+    "step_factor": 0.1,
+    "min_learning_rate": 1e-6,
+    "early_stopping_patience": 0,  # epochs without validation-loss improvement before stopping; 0: off
+    "restore_best": True,        # keep the weights of the epoch with the lowest validation loss
+    # BatchNormalization's moving-average momentum. Keras' 0.99 (the original code's) needs thousands
+    # of steps for the inference statistics to catch up with the training ones; the study's datasets
+    # give ~30 steps per epoch, so 10 epochs would score validation and test images with stale
+    # statistics. 0.9 follows the weights within an epoch. Loading published weights is unaffected.
+    "bn_momentum": 0.9,
+    "class_weight": "none",      # 'none' or 'balanced' (per-class weights n / (2 n_class))
+    "augment": False,            # flips, small zoom/rotation, brightness and hue (as in the paper)
+    "resize": "nearest",         # how images reach 256x256: 'nearest' (original), 'bilinear', 'area'
+    "deterministic": False,      # TensorFlow op determinism: same seed and machine, same predictions
+}
+
+CONFIGS: dict[str, dict[str, Any]] = {
+    "default": dict(DEFAULT),
+    "paper": DEFAULT | {"schedule": "step", "augment": True, "epochs": 30},
+    "original": DEFAULT | {"bn_momentum": 0.99, "restore_best": False},
+    "bce": DEFAULT | {"loss": "bce"},
+}
+
+_CHOICES = {
+    "optimizer": ("adam",), "loss": ("mse", "bce"), "schedule": ("constant", "step"),
+    "class_weight": ("none", "balanced"), "resize": tuple(RESIZE_METHODS),
+}
+
+
+def resolve_config(name: str, overrides: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """The named configuration with ``overrides`` applied (None values ignored) and checked.
+
+    Returns
+    -------
+    (configuration name, settings dict): the name records the overrides, e.g. ``default+epochs=2``.
+    """
+    if name not in CONFIGS:
+        raise UserError(f"unknown training configuration {name!r}; known: {', '.join(CONFIGS)}")
+    config = dict(CONFIGS[name])
+    changed = []
+    for key, value in sorted((overrides or {}).items()):
+        if value is None:
+            continue
+        if key not in DEFAULT:
+            raise UserError(f"unknown training setting {key!r}; settings: {', '.join(DEFAULT)}")
+        if key in _CHOICES and value not in _CHOICES[key]:
+            raise UserError(f"{key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
+        value = type(DEFAULT[key])(value)
+        if config[key] != value:
+            config[key] = value
+            changed.append(f"{key}={value}")
+    for key in ("learning_rate", "batch_size", "epochs"):
+        if config[key] <= 0:
+            raise UserError(f"{key} must be positive, not {config[key]}")
+    return (name + ("+" + ",".join(changed) if changed else "")), config

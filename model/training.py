@@ -1,0 +1,269 @@
+"""Training one run: an architecture on one dataset's training part, with a stored configuration and seed.
+
+A run's id is ``stable_key(arch, train dataset, split id, config, seed)``, so asking for the same
+run twice trains once. The run row is committed as 'running' before training starts and turned
+'complete' (with its history, weights path and timings) in one transaction afterwards; an error or
+Ctrl-C marks it 'failed', a killed process leaves 'running', and either is replaced cleanly by the
+next attempt. Weights go to ``<store>_files/runs/<run_id>.weights.h5``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dsanalysis import __version__
+from dsanalysis.model.architectures import get_architecture
+from dsanalysis.model.cache import decoded_images
+from dsanalysis.model.config import resolve_config
+from dsanalysis.model.data import image_batches, label_values
+from dsanalysis.model.splits import Split, SplitSettings, dataset_split, usable_images
+from dsanalysis.model.weights import file_sha256
+from dsanalysis.provenance import library_versions_json, now, stable_key
+from dsanalysis.store import Store, artifacts_dir, open_store
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    run_id: str
+    trained: bool  # False when a complete run with this id was already stored
+    epochs_run: int
+    images_per_second: float | None
+
+
+def run_key(arch: str, dataset: str, split_id: str, config: dict[str, Any], seed: int) -> str:
+    """The deterministic id of a training run."""
+    return stable_key("run", arch, dataset, split_id, config, seed)
+
+
+class StepSchedule:
+    """The paper's schedule: learning rate times ``factor`` every ``every`` iterations, floored at ``floor``."""
+
+    def __init__(self, initial: float, every: int, factor: float, floor: float):
+        self.initial, self.every, self.factor, self.floor = initial, every, factor, floor
+
+    def build(self) -> Any:
+        import keras
+        from keras import ops
+
+        initial, every, factor, floor = self.initial, self.every, self.factor, self.floor
+
+        class _Schedule(keras.optimizers.schedules.LearningRateSchedule):
+            def __call__(self, step: Any) -> Any:
+                steps = ops.floor(ops.cast(step, "float32") / every)
+                return ops.maximum(initial * ops.power(factor, steps), floor)
+
+            def get_config(self) -> dict[str, Any]:
+                return {"initial": initial, "every": every, "factor": factor, "floor": floor}
+
+        return _Schedule()
+
+
+def _callbacks(epochs: int, steps: int, images: int, report: Callable[[str], None] | None, restore_best: bool,
+               patience: int) -> tuple[list[Any], dict[str, list[float]]]:
+    import keras
+
+    timing: dict[str, list[float]] = {"seconds": []}
+
+    class EpochLog(keras.callbacks.Callback):
+        """Times the training part of each epoch; a tqdm bar per epoch on terminals; one line per epoch."""
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.started, self.stopped = time.perf_counter(), None
+            self.bar = None
+            if sys.stderr.isatty():
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=steps, desc=f"epoch {epoch + 1}/{epochs}", unit="batch", leave=False)
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            if self.bar is not None:
+                self.bar.update(1)
+
+        def on_test_begin(self, logs: Any = None) -> None:
+            if self.stopped is None:
+                self.stopped = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            seconds = (self.stopped or time.perf_counter()) - self.started
+            timing["seconds"].append(seconds)
+            if self.bar is not None:
+                self.bar.close()
+            if report is not None:
+                logs = logs or {}
+                parts = [f"{k} {v:.4f}" for k, v in logs.items() if k in ("loss", "accuracy", "val_loss", "val_accuracy")]
+                report(f"epoch {epoch + 1}/{epochs}: {', '.join(parts)} ({images / seconds:.0f} img/s)")
+
+    class BestWeights(keras.callbacks.Callback):
+        """Keep the weights of the epoch with the lowest validation loss (model selection, never on test)."""
+
+        def on_train_begin(self, logs: Any = None) -> None:
+            self.best, self.weights = np.inf, None
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            loss = (logs or {}).get("val_loss")
+            if loss is not None and loss < self.best:
+                self.best, self.weights = loss, self.model.get_weights()
+                timing["best_epoch"] = [epoch + 1]
+
+        def on_train_end(self, logs: Any = None) -> None:
+            if self.weights is not None:
+                self.model.set_weights(self.weights)
+
+    callbacks: list[Any] = [EpochLog()]
+    if restore_best:
+        callbacks.append(BestWeights())
+    if patience > 0:
+        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
+    return callbacks, timing
+
+
+def compiled_model(arch: str, config: dict[str, Any]) -> Any:
+    """A freshly initialised ``arch`` compiled with the configuration's optimizer, schedule and loss."""
+    import keras
+
+    model = get_architecture(arch).build()
+    rate: Any = config["learning_rate"]
+    if config["schedule"] == "step":
+        rate = StepSchedule(rate, config["step_every"], config["step_factor"], config["min_learning_rate"]).build()
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.momentum = config["bn_momentum"]
+    loss = {"mse": "mean_squared_error", "bce": "binary_crossentropy"}[config["loss"]]
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate), loss=loss,
+                  metrics=[keras.metrics.BinaryAccuracy(name="accuracy")])
+    return model
+
+
+def _history_rows(history: dict[str, list[float]], timing: dict[str, list[float]]) -> pd.DataFrame:
+    rows = []
+    for key, values in history.items():
+        part, metric = ("validation", key[4:]) if key.startswith("val_") else ("train", key)
+        rows.extend({"epoch": e + 1, "part": part, "metric": metric, "value": float(v)} for e, v in enumerate(values))
+    rows.extend({"epoch": e + 1, "part": "train", "metric": "seconds", "value": float(v)} for e, v in enumerate(timing["seconds"]))
+    return pd.DataFrame(rows, columns=["epoch", "part", "metric", "value"]).astype({"epoch": "int32", "value": "float64"})
+
+
+@contextlib.contextmanager
+def _opened(store: Store | str | Path) -> Iterator[Store]:
+    """The caller's open store as it is, or a path opened for just this block."""
+    if isinstance(store, Store):
+        yield store
+    else:
+        with open_store(store) as opened:
+            yield opened
+
+
+def train_run(
+    store: Store | str | Path,
+    dataset: str,
+    *,
+    arch: str = "meso4",
+    config_name: str = "default",
+    overrides: dict[str, Any] | None = None,
+    seed: int = 0,
+    split: SplitSettings | None = None,
+    force: bool = False,
+    report: Callable[[str], None] | None = None,
+) -> TrainResult:
+    """Train ``arch`` on ``dataset``'s training part (or find the stored run) and store everything.
+
+    Given a path, the store is opened only to read the split and record the run, not while the
+    network trains, so other commands (``sql``, ``evaluate`` of other runs) can use it meanwhile;
+    given an open :class:`Store`, that connection is used throughout.
+
+    Raises :class:`UserError`, writing no run, for an unknown dataset or architecture, a dataset
+    without usable images, or a split part with fewer than two images of a class.
+    """
+    get_architecture(arch)
+    name, config = resolve_config(config_name, overrides)
+    store_path = store.path if isinstance(store, Store) else Path(store)
+    with _opened(store) as opened:
+        chosen: Split = dataset_split(opened, dataset, split)
+        run_id = run_key(arch, dataset, chosen.split_id, config, seed)
+        stored = opened.query("model_run_get", run_id=run_id)
+        if not stored.empty and stored["status"].iloc[0] == "complete" and not force:
+            row = stored.iloc[0]
+            ips = None if pd.isna(row["images_per_second"]) else float(row["images_per_second"])
+            return TrainResult(run_id, False, int(row["epochs_run"]), ips)
+        images = usable_images(opened, dataset)
+        run_row = pd.DataFrame([{
+            "run_id": run_id, "kind": "trained", "arch": arch, "train_dataset": dataset, "split_id": chosen.split_id,
+            "config_name": name, "config": json.dumps(config, sort_keys=True), "seed": seed, "status": "running",
+            "started_at": now(), "package_version": __version__, "library_versions": library_versions_json(),
+        }])
+        with opened.transaction():
+            opened.con.register("run_row", run_row)
+            opened.execute("model_run_start")
+            opened.con.unregister("run_row")
+    try:
+        pixels, rows = decoded_images(store_path, images, method=config["resize"])
+        position = pd.Series(np.arange(len(images)), index=images["image_id"].to_numpy())
+        result, history_rows, path, seconds = _fit(store_path, run_id, arch, config, seed, chosen, pixels, rows, position,
+                                                   label_values(images["label"]), report)
+        with _opened(store) as opened, opened.transaction():
+            opened.con.register("run_history_rows", history_rows.assign(run_id=run_id))
+            opened.execute("model_run_history_insert")
+            opened.execute("model_run_complete", run_id=run_id, weights_path=str(path.resolve()),
+                           weights_sha256=file_sha256(path), train_seconds=seconds, epochs_run=result.epochs_run,
+                           images_per_second=result.images_per_second)
+            opened.con.unregister("run_history_rows")
+    except BaseException as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        with _opened(store) as opened, opened.transaction():
+            opened.execute("model_run_fail", run_id=run_id, error=f"{type(error).__name__}: {message}"[:500])
+        raise
+    return result
+
+
+def _fit(store_path: str | Path, run_id: str, arch: str, config: dict[str, Any], seed: int, chosen: Split,
+         pixels: np.ndarray, rows: np.ndarray, position: pd.Series, targets: np.ndarray,
+         report: Callable[[str], None] | None) -> tuple[TrainResult, pd.DataFrame, Path, float]:
+    from dsanalysis.model.runtime import tensorflow
+
+    tensorflow(seed=seed, deterministic=config["deterministic"])
+    train_at = position[chosen.part("train").to_numpy()].to_numpy()
+    val_at = position[chosen.part("validation").to_numpy()].to_numpy()
+    weights = None
+    if config["class_weight"] == "balanced":
+        y = targets[train_at]
+        n_real = y.sum()
+        per_class = {1.0: len(y) / (2 * n_real), 0.0: len(y) / (2 * (len(y) - n_real))}
+        weights = np.array([per_class[float(v)] for v in y], dtype=np.float32)
+    batch = config["batch_size"]
+    train_data = image_batches(pixels, rows[train_at], targets[train_at], batch_size=batch, shuffle=True, seed=seed,
+                               weights=weights, augment=config["augment"])
+    val_data = image_batches(pixels, rows[val_at], targets[val_at], batch_size=batch) if len(val_at) else None
+    model = compiled_model(arch, config)
+    steps = int(np.ceil(len(train_at) / batch))
+    callbacks, timing = _callbacks(config["epochs"], steps, len(train_at), report, config["restore_best"] and val_data is not None,
+                                   config["early_stopping_patience"] if val_data is not None else 0)
+    started = time.perf_counter()
+    history = model.fit(train_data, validation_data=val_data, epochs=config["epochs"], callbacks=callbacks, verbose=0,
+                        shuffle=False)  # the pipeline reshuffles every epoch (seeded)
+    seconds = time.perf_counter() - started
+    epochs_run = len(timing["seconds"])
+    after_first = timing["seconds"][1:]
+    ips = float(len(train_at) / np.median(after_first)) if after_first else None
+
+    folder = artifacts_dir(store_path) / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{run_id}.weights.h5"
+    tmp = folder / f"{run_id}.partial.weights.h5"
+    model.save_weights(tmp)
+    os.replace(tmp, path)
+    history_rows = _history_rows(history.history, timing)
+    if "best_epoch" in timing:
+        best = timing["best_epoch"][0]
+        history_rows.loc[len(history_rows)] = [best, "validation", "best_epoch", float(best)]
+    return TrainResult(run_id, True, epochs_run, ips), history_rows, path, seconds

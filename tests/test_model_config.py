@@ -1,0 +1,40 @@
+"""Training configurations: named recipes, overrides recorded in the name, bad values refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsanalysis.errors import UserError
+from dsanalysis.model.config import CONFIGS, resolve_config
+
+
+def test_default_is_the_original_recipe_and_overrides_are_named():
+    name, config = resolve_config("default")
+    assert name == "default"
+    assert (config["optimizer"], config["learning_rate"], config["loss"], config["batch_size"]) == ("adam", 1e-3, "mse", 32)
+    assert config["epochs"] == 10 and config["augment"] is False and config["resize"] == "nearest"
+    name, config = resolve_config("default", {"learning_rate": 1e-4, "epochs": None, "loss": "bce"})
+    assert name == "default+learning_rate=0.0001,loss=bce" and config["epochs"] == 10
+    assert resolve_config("default", {"epochs": 10})[0] == "default"  # no change, no suffix
+    assert CONFIGS["paper"]["schedule"] == "step" and CONFIGS["original"]["bn_momentum"] == 0.99
+
+
+@pytest.mark.parametrize(("overrides", "words"), [
+    ({"loss": "hinge"}, "loss must be one of mse, bce"),
+    ({"epochs": 0}, "epochs must be positive"),
+    ({"colour": 1}, "unknown training setting 'colour'"),
+    ({"resize": "cubic"}, "resize must be one of nearest, bilinear, area"),
+])
+def test_bad_settings_are_refused(overrides, words):
+    with pytest.raises(UserError, match=words):
+        resolve_config("default", overrides)
+    with pytest.raises(UserError, match="unknown training configuration 'fast'"):
+        resolve_config("fast")
+
+
+def test_step_schedule_divides_by_ten_every_1000_iterations_down_to_the_floor():
+    from dsanalysis.model.training import StepSchedule
+
+    schedule = StepSchedule(1e-3, 1000, 0.1, 1e-6).build()
+    rates = [float(schedule(step)) for step in (0, 999, 1000, 2500, 3000, 10_000)]
+    assert rates == pytest.approx([1e-3, 1e-3, 1e-4, 1e-5, 1e-6, 1e-6], rel=1e-5)
