@@ -1,0 +1,346 @@
+"""The ``traits`` run: per-image descriptors for new images, then per-dataset, pair and embedding traits.
+
+Per-image descriptors are keyed by content hash and extractor version, so a second run over
+unchanged images computes nothing per image. Each batch of images is written in one transaction,
+and all per-dataset results of a run in one more, so an interrupted run leaves only complete rows.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dsanalysis.errors import UserError
+from dsanalysis.progress import progress
+from dsanalysis.provenance import library_versions, stable_key
+from dsanalysis.store import Store
+from dsanalysis.traits import diversity, distances, duplicates, embedding, summaries, vectors
+from dsanalysis.traits.extraction import CHUNK_SIZE, POOL_EXTRACTORS, VERSIONS, Item, Row, extract_streaming
+
+EXTRACTORS = (*POOL_EXTRACTORS, "deepface")
+DEFAULT_EXTRACTORS = POOL_EXTRACTORS
+#: Images written to the store per transaction during extraction.
+WRITE_EVERY = 512
+ROW_COLUMNS = ["content_hash", "extractor", "trait", "value", "category", "missing_reason", "extractor_version"]
+#: Categorical descriptors summarized with shares, entropy and Simpson index.
+CATEGORY_TRAITS = ("ita_category", "file_format", "dominant_gender", "dominant_race", "dominant_emotion")
+#: User-supplied attributes with at most this many distinct values are summarized as categories.
+MAX_ATTRIBUTE_CATEGORIES = 20
+
+
+@dataclass
+class TraitsSummary:
+    """What one run did; ``lines()`` is the command's report."""
+
+    datasets: list[str]
+    images: int = 0
+    measured: dict[str, int] = field(default_factory=dict)
+    reused: dict[str, int] = field(default_factory=dict)
+    extract_seconds: float = 0.0
+    dataset_rows: int = 0
+    pair_rows: int = 0
+    embedding_rows: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"traits for {', '.join(self.datasets)}: {self.images} usable images"]
+        for extractor in self.measured:
+            out.append(f"  {extractor}: {self.measured[extractor]} images measured, {self.reused[extractor]} unchanged (reused)")
+        measured = max(self.measured.values(), default=0)
+        if measured:
+            out.append(f"  per-image descriptors: {measured} images in {self.extract_seconds:.1f} s "
+                       f"({measured / max(self.extract_seconds, 1e-9):.1f} images/s)")
+        out.append(f"  stored: {self.dataset_rows} dataset traits, {self.pair_rows} dataset-pair traits, "
+                   f"{self.embedding_rows} embedding points")
+        out.extend(f"  note: {n}" for n in self.notes)
+        out.append(f"  done in {self.seconds:.1f} s (queries: dataset_traits, dataset_pair_traits, image_traits, trait_missing)")
+        return out
+
+
+def parse_extractors(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in EXTRACTORS]
+    if unknown or not names:
+        raise UserError(f"unknown extractor {unknown[0] if unknown else text!r} in --extractors; use any of {', '.join(EXTRACTORS)}")
+    return names
+
+
+def _images(store: Store, datasets: Sequence[str] | None) -> tuple[list[str], pd.DataFrame]:
+    registered = store.query("traits_registered_datasets")["dataset"].tolist()
+    if not registered:
+        raise UserError("no datasets registered; add one with `python -m dsanalysis ingest NAME PATH`")
+    chosen = list(datasets) if datasets else registered
+    for name in chosen:
+        if name not in registered:
+            raise UserError(f"dataset {name!r} is not registered (registered: {', '.join(registered)})")
+    frames = [store.query("usable_images", dataset=name) for name in chosen]
+    return chosen, pd.concat(frames, ignore_index=True)
+
+
+def _write_rows(store: Store, rows: list[Row]) -> None:
+    frame = pd.DataFrame(rows, columns=ROW_COLUMNS).astype({"value": "float64"})
+    with store.transaction():
+        store.con.register("traits_rows", frame)
+        try:
+            store.execute("traits_insert_image_traits")
+        finally:
+            store.con.unregister("traits_rows")
+
+
+def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str], jobs: int,
+                   summary: TraitsSummary, *, deepface_home: str | None = None) -> None:
+    """Compute and store the per-image descriptors missing for ``images`` (by content hash)."""
+    unique = images.drop_duplicates("content_hash")
+    wanted: dict[str, set[str]] = {}
+    for extractor in extractors:
+        version = VERSIONS[extractor] if extractor in VERSIONS else _deepface_version()
+        done = set(store.query("traits_done_hashes", extractor=extractor, extractor_version=version)["content_hash"])
+        todo = [h for h in unique["content_hash"] if h not in done]
+        summary.measured[extractor] = len(todo)
+        summary.reused[extractor] = len(unique) - len(todo)
+        for h in todo:
+            wanted.setdefault(h, set()).add(extractor)
+    started = time.perf_counter()
+    pool_items: list[Item] = []
+    deepface_items: list[tuple[str, str]] = []
+    for row in unique.itertuples(index=False):
+        needed = wanted.get(row.content_hash, set())
+        pooled = tuple(e for e in POOL_EXTRACTORS if e in needed)
+        if pooled:
+            pool_items.append((row.content_hash, row.path, row.format, pooled))
+        if "deepface" in needed:
+            deepface_items.append((row.content_hash, row.path))
+    if pool_items:
+        buffer: list[Row] = []
+        buffered = 0
+        chunks = -(-len(pool_items) // CHUNK_SIZE)
+        bar = progress(extract_streaming(pool_items, jobs), total=chunks,
+                       desc=f"traits: {len(pool_items)} images, {CHUNK_SIZE} per chunk", unit="chunk")
+        for count, rows in bar:
+            buffer.extend(rows)
+            buffered += count
+            if buffered >= WRITE_EVERY:
+                _write_rows(store, buffer)
+                buffer, buffered = [], 0
+        if buffer:
+            _write_rows(store, buffer)
+    if deepface_items:
+        from dsanalysis.traits.deepface_attributes import run_deepface
+
+        hashes = pd.DataFrame({"content_hash": [h for h, _ in deepface_items]})
+        store.con.register("traits_hashes", hashes)
+        try:
+            boxes = store.query("traits_face_boxes").set_index("content_hash")
+        finally:
+            store.con.unregister("traits_hashes")
+        items = []
+        for content_hash, path in deepface_items:
+            box = boxes.loc[content_hash] if content_hash in boxes.index else None
+            present = box is not None and box.notna().all()
+            items.append((content_hash, path, tuple(float(v) for v in box) if present else None))
+        for rows in progress(run_deepface(items, deepface_home), desc="traits: deepface", unit="chunk"):
+            _write_rows(store, rows)
+    summary.extract_seconds = time.perf_counter() - started
+
+
+def _deepface_version() -> str:
+    from dsanalysis.traits.deepface_attributes import VERSION
+
+    return VERSION
+
+
+def wide_traits(store: Store, dataset: str, images: pd.DataFrame) -> pd.DataFrame:
+    """One row per usable image of ``dataset``: image_id, label, group_id, source_split, then one column per
+    descriptor (numbers, or text for categorical ones) and per user-supplied attribute (prefixed 'attr.')."""
+    base = images[images["dataset"] == dataset][["image_id", "label", "group_id", "source_split"]].reset_index(drop=True)
+    long = store.query("traits_image_values", dataset=dataset)
+    if not long.empty:
+        long["cell"] = long["value"].astype(object).where(long["value"].notna(), long["category"])
+        wide = long.pivot_table(index="image_id", columns="trait", values="cell", aggfunc="first")
+        base = base.merge(wide, left_on="image_id", right_index=True, how="left")
+    attributes = store.query("traits_image_attributes", dataset=dataset)
+    if not attributes.empty:
+        attrs = attributes.pivot(index="image_id", columns="name", values="value").add_prefix("attr.")
+        base = base.merge(attrs, left_on="image_id", right_index=True, how="left")
+    return base
+
+
+def _numeric_attribute(column: pd.Series) -> bool:
+    """A user attribute whose every value is a number and that has too many values to be a category."""
+    present = column.dropna()
+    return len(present) > 0 and pd.to_numeric(present, errors="coerce").notna().all() \
+        and present.nunique() > MAX_ATTRIBUTE_CATEGORIES
+
+
+def _numeric_columns(frame: pd.DataFrame) -> list[str]:
+    skip = {"image_id", "label", "group_id", "source_split", "phash", *CATEGORY_TRAITS}
+    columns = []
+    for column in frame.columns:
+        if column in skip:
+            continue
+        if str(column).startswith("attr."):
+            if _numeric_attribute(frame[column]):
+                columns.append(column)
+        elif pd.to_numeric(frame[column], errors="coerce").notna().any():
+            columns.append(column)
+    return columns
+
+
+def _category_columns(frame: pd.DataFrame) -> list[str]:
+    columns = [c for c in CATEGORY_TRAITS if c in frame]
+    for column in frame.columns:
+        if str(column).startswith("attr.") and 1 < frame[column].nunique() <= MAX_ATTRIBUTE_CATEGORIES:
+            columns.append(column)
+    return columns
+
+
+def dataset_rows(store: Store, dataset: str, frame: pd.DataFrame, standardizer: dict, seed: int,
+                 resamples: int) -> pd.DataFrame:
+    """Every per-dataset trait of one dataset (columns of the dataset_traits table, without computed_at)."""
+    parts = [summaries.size_summaries(frame)]
+    base_params = {"seed": seed, "bootstrap_resamples": resamples, "ci_level": summaries.CI_LEVEL}
+    parts.append(summaries.numeric_summaries(frame, _numeric_columns(frame), resamples, seed))
+    for column in _category_columns(frame):
+        parts.append(summaries.category_summaries(frame, column, resamples, seed))
+    out = pd.concat(parts, ignore_index=True)
+    out["params"] = json.dumps(base_params, sort_keys=True)
+    extra = []
+    vectors_all = vectors.standardized_vectors(frame, standardizer)
+    vector_params = {"descriptors": standardizer["columns"], "log1p": standardizer["log1p"],
+                     "standardized_on": standardizer["reference"], "missing": "set to the reference mean",
+                     "seed": seed, "max_exact": diversity.MAX_EXACT_IMAGES}
+    for klass in ("all", "real", "fake"):
+        mask = np.ones(len(frame), bool) if klass == "all" else (frame["label"] == klass).to_numpy()
+        x = vectors_all[mask]
+        rows = diversity.subsample(len(x), diversity.MAX_EXACT_IMAGES, seed)
+        params = json.dumps({**vector_params, "n_used": int(len(rows)), "kernel": "cosine"}, sort_keys=True)
+        extra.append({"trait": "vendi_score", "class": klass, "value": diversity.vendi_score(x[rows]), "n": len(x), "params": params})
+        params = json.dumps({**vector_params, "n_used": int(len(rows)), "metric": "euclidean"}, sort_keys=True)
+        extra.append({"trait": "mean_pairwise_distance", "class": klass, "value": diversity.mean_pairwise_distance(x[rows]),
+                      "n": len(x), "params": params})
+    if "phash" in frame:
+        hashed = frame[frame["phash"].notna()].reset_index(drop=True)
+        rows = diversity.subsample(len(hashed), duplicates.MAX_EXACT_IMAGES, seed)
+        hashed = hashed.iloc[rows].reset_index(drop=True)
+        hashes = hashed["phash"].astype(str).tolist()
+        pairs = duplicates.near_duplicate_pairs(hashes)
+        dup_params = json.dumps({"hash": "phash64", "max_bits": duplicates.NEAR_DUPLICATE_BITS, "seed": seed,
+                                 "max_exact": duplicates.MAX_EXACT_IMAGES, "n_used": len(hashes)}, sort_keys=True)
+        extra.append({"trait": "near_duplicate_rate", "class": "all", "value": duplicates.near_duplicate_rate(hashes),
+                      "n": len(hashes), "params": dup_params})
+        extra.append({"trait": "near_duplicate_pairs", "class": "all", "value": float(len(pairs)), "n": len(hashes),
+                      "params": dup_params})
+        split_parts = store.query("traits_split_parts", dataset=dataset)
+        for split_id, members in split_parts.groupby("split_id"):
+            part = hashed["image_id"].map(members.set_index("image_id")["part"])
+            crossing, test_images = duplicates.split_leakage(pairs, part)
+            n_test = int((part == "test").sum())
+            params = json.dumps({**json.loads(dup_params), "split_id": split_id}, sort_keys=True)
+            extra.append({"trait": f"split_leakage_pairs.{split_id}", "class": "all", "value": float(crossing),
+                          "n": int(part.notna().sum()), "params": params})
+            extra.append({"trait": f"split_leakage_test_share.{split_id}", "class": "all",
+                          "value": test_images / n_test if n_test else np.nan, "n": n_test, "params": params})
+    out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+    out.insert(0, "dataset", dataset)
+    return out
+
+
+def pair_rows(vectors_by_dataset: dict[str, np.ndarray], seed: int) -> pd.DataFrame:
+    """Frechet distance, MMD and PRDC for every ordered pair of datasets (PRDC: dataset_a is the reference)."""
+    rows = []
+    names = list(vectors_by_dataset)
+    for a in names:
+        for b in names:
+            if a == b:
+                continue
+            x, y = vectors_by_dataset[a], vectors_by_dataset[b]
+            if len(x) <= distances.PRDC_K or len(y) <= distances.PRDC_K:
+                continue
+            xs = x[diversity.subsample(len(x), distances.MAX_EXACT_IMAGES, seed)]
+            ys = y[diversity.subsample(len(y), distances.MAX_EXACT_IMAGES, seed + 1)]
+            bandwidth = distances.median_bandwidth(xs, ys)
+            base = {"seed": seed, "max_exact": distances.MAX_EXACT_IMAGES, "n_used_a": len(xs), "n_used_b": len(ys)}
+            values = {"frechet_distance": (distances.frechet_distance(x, y), {"moments": "all images"}),
+                      "mmd_squared": (distances.mmd_squared(xs, ys, bandwidth),
+                                      {"kernel": "gaussian", "bandwidth": bandwidth, "bandwidth_rule": "median pooled distance",
+                                       "estimator": "unbiased"})}
+            for name, value in distances.prdc(xs, ys).items():
+                values[name] = (value, {"k": distances.PRDC_K, "reference": "dataset_a"})
+            for trait, (value, params) in values.items():
+                rows.append({"dataset_a": a, "dataset_b": b, "trait": trait, "value": value, "n_a": len(x), "n_b": len(y),
+                             "params": json.dumps({**base, **params}, sort_keys=True)})
+    return pd.DataFrame(rows, columns=["dataset_a", "dataset_b", "trait", "value", "n_a", "n_b", "params"])
+
+
+def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractors: Sequence[str] = DEFAULT_EXTRACTORS,
+               jobs: int = 1, seed: int = 0, resamples: int = 200, embed: bool = True,
+               deepface_home: str | None = None) -> TraitsSummary:
+    """Measure new images, then recompute every per-dataset, pair and embedding trait of ``datasets``."""
+    started = time.perf_counter()
+    if jobs < 1:
+        raise UserError(f"--jobs must be at least 1, not {jobs}")
+    chosen, images = _images(store, datasets)
+    summary = TraitsSummary(chosen, images=len(images))
+    if "deepface" in extractors:
+        from dsanalysis.traits.deepface_attributes import check_weights
+
+        check_weights(deepface_home)
+        if "faces" not in extractors:  # deepface analyses the detected face boxes
+            extractors = ("faces", *extractors)
+    measure_images(store, images, extractors, jobs, summary, deepface_home=deepface_home)
+
+    frames = {name: wide_traits(store, name, images) for name in chosen}
+    reference = pd.concat(frames.values(), ignore_index=True)
+    standardizer = vectors.fit_standardizer(reference)
+    standardizer["reference"] = sorted(chosen)
+    run_params = {"datasets": sorted(chosen), "seed": seed, "extractor_versions": {e: VERSIONS.get(e) for e in extractors},
+                  "libraries": library_versions()}
+    run_key = stable_key("traits", run_params)
+    dataset_frames = []
+    for name in progress(chosen, total=len(chosen), desc="traits: datasets", unit="dataset"):
+        rows = dataset_rows(store, name, frames[name], standardizer, seed, resamples)
+        rows["params"] = [json.dumps({**json.loads(p), "run": run_key, "libraries": run_params["libraries"]}, sort_keys=True)
+                          for p in rows["params"]]
+        dataset_frames.append(rows)
+    dataset_table = pd.concat(dataset_frames, ignore_index=True)
+    dataset_table = dataset_table[["dataset", "trait", "class", "value", "ci_low", "ci_high", "n", "params"]]
+    dataset_table = dataset_table.astype({"value": "float64", "ci_low": "float64", "ci_high": "float64", "n": "int64"})
+    vectors_by_dataset = {name: vectors.standardized_vectors(frames[name], standardizer) for name in chosen}
+    pairs = pair_rows(vectors_by_dataset, seed) if len(chosen) > 1 else pair_rows({}, seed)
+    embedding_table = pd.DataFrame(columns=["method", "image_id", "x", "y", "params"])
+    if embed and len(reference) > 3 and standardizer["columns"]:
+        all_vectors = vectors.standardized_vectors(reference, standardizer)
+        # the map is a pure function of these vectors, ids and settings: reuse it when none changed
+        input_key = stable_key("umap_descriptors", seed, embedding.MAX_FIT_IMAGES, embedding.N_NEIGHBORS,
+                               embedding.MIN_DIST, reference["image_id"].tolist(), np.round(all_vectors, 10).tolist())
+        stored = store.query("traits_embedding_params", method="umap_descriptors")["params"].tolist()
+        if len(stored) == 1 and json.loads(stored[0]).get("input_key") == input_key:
+            summary.notes.append("UMAP map unchanged (same images, descriptors and settings): kept")
+        else:
+            coords, params = embedding.umap_embedding(all_vectors, seed)
+            params.update({"descriptors": standardizer["columns"], "datasets": sorted(chosen), "run": run_key,
+                           "input_key": input_key})
+            embedding_table = pd.DataFrame({"method": "umap_descriptors", "image_id": reference["image_id"].astype("int64"),
+                                            "x": coords[:, 0], "y": coords[:, 1], "params": json.dumps(params, sort_keys=True)})
+    elif embed:
+        summary.notes.append("no UMAP map: too few images or no usable descriptors")
+    with store.transaction():
+        for view, frame, statement in (("traits_dataset_rows", dataset_table, "traits_replace_dataset_traits"),
+                                       ("traits_pair_rows", pairs, "traits_replace_pair_traits"),
+                                       ("traits_embedding_rows", embedding_table, "traits_replace_embeddings")):
+            if frame.empty:
+                continue
+            store.con.register(view, frame)
+            try:
+                store.execute(statement)
+            finally:
+                store.con.unregister(view)
+    summary.dataset_rows, summary.pair_rows, summary.embedding_rows = len(dataset_table), len(pairs), len(embedding_table)
+    summary.seconds = time.perf_counter() - started
+    return summary
