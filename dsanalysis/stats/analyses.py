@@ -1,0 +1,327 @@
+"""The three analyses of ``python -m dsanalysis analyze``: store in, tidy result tables out.
+
+Each function reads its inputs through :mod:`dsanalysis.stats.inputs`, runs the library functions
+and returns ``{result name: DataFrame}`` including a 'notes' table (section, subject, message) that
+lists everything that could not be estimated and why. Writing is left to the caller
+(:func:`dsanalysis.stats.results.save_analysis`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from dsanalysis.stats import correlation, fit_band, friedman, image_level, mantel, mixed, pair_level, profile, ranking, subgroups
+from dsanalysis.stats.detection import THRESHOLD, is_fake
+from dsanalysis.stats.inputs import StudyInputs, dataset_traits, image_descriptors, pair_traits
+
+NOTE_COLUMNS = ["section", "subject", "message"]
+TEST_METRICS = ("accuracy", "auc")
+BLOCKS = ["eval_dataset", "config_name", "seed"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting that shapes an analysis' numbers (stored as its params)."""
+
+    n_boot: int = 1000
+    n_perm: int = 5000
+    confidence: float = 0.95
+    seed: int = 0
+    metric: str = "accuracy"  # the score traits are related to
+    trait_class: str = "all"
+    threshold: float = THRESHOLD
+    n_random: int = 500
+    bins: int = 4
+
+    def params(self, analysis: str | None = None) -> dict:
+        """The settings that shape ``analysis`` ('ranking', 'traits', 'subgroups'), or all of them."""
+        used = {"ranking": ("n_boot", "confidence", "seed", "threshold"),
+                "traits": ("n_boot", "n_perm", "confidence", "seed", "metric", "trait_class", "threshold"),
+                "subgroups": ("n_boot", "n_random", "confidence", "seed", "threshold", "bins")}
+        values = asdict(self)
+        return values if analysis is None else {k: values[k] for k in used[analysis]}
+
+
+def _notes(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=NOTE_COLUMNS)
+
+
+def _stack(frames: dict[str, pd.DataFrame], key: str) -> pd.DataFrame:
+    """Concatenate frames with a leading column ``key`` holding each frame's dict key."""
+    parts = [frame.assign(**{key: name})[[key, *frame.columns]] for name, frame in frames.items() if not frame.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.DataFrame]:
+    """Scores, ranks and the tests that say whether the ranking is meaningful.
+
+    Returns
+    -------
+    dict of DataFrame
+        'scores' (:func:`ranking.dataset_scores`), 'transfer' (:func:`ranking.transfer_matrix`),
+        'friedman', 'mean_ranks', 'pairwise' (each with a leading ``metric`` column; see
+        :mod:`dsanalysis.stats.friedman`), 'mixed_model' (leading ``metric``; see
+        :func:`mixed.crossed_mixed_model`), 'notes'.
+    """
+    notes = list(inputs.notes)
+    cells = inputs.cells
+    tables: dict[str, pd.DataFrame] = {}
+    if cells.empty:
+        notes.append(("ranking", "all", "nothing to rank: no evaluated complete trained runs"))
+        return {"notes": _notes(notes)}
+    train_sets = sorted(cells["train_dataset"].unique())
+    predictions = inputs.predictions if inputs.cell_source == "predictions" else None
+    tables["scores"] = ranking.dataset_scores(cells, predictions, n_boot=settings.n_boot, confidence=settings.confidence,
+                                              seed=settings.seed, threshold=settings.threshold)
+    tables["transfer"] = ranking.transfer_matrix(cells)
+    if len(train_sets) < 2:
+        notes.append(("ranking", "tests", f"one training dataset ({train_sets[0]}): nothing to compare, no ranking tests"))
+    missing_gen = [t for t in train_sets if not ((tables["scores"]["train_dataset"] == t)
+                                                 & (tables["scores"]["scope"] == "generalization")).any()]
+    for t in missing_gen:
+        notes.append(("ranking", t, "no evaluation on another dataset: no generalization score"))
+    seeds = inputs.runs.groupby(["train_dataset", "config_name"])["seed"].nunique()
+    if not seeds.empty and seeds.min() < 2:
+        notes.append(("ranking", "seeds", "a single seed for some training dataset x configuration: intervals and "
+                      "tests cannot separate training noise from dataset differences"))
+    alpha = 1 - settings.confidence
+    fr, ranks, pairs, models = {}, {}, {}, {}
+    if len(train_sets) >= 2:
+        for metric in TEST_METRICS:
+            data = cells[cells["metric"] == metric]
+            if data["value"].notna().sum() == 0:
+                notes.append(("ranking", metric, f"no {metric} values: no tests"))
+                continue
+            fr[metric] = friedman.friedman_test(data, BLOCKS, "train_dataset", "value")
+            ranks[metric] = friedman.mean_ranks(data, BLOCKS, "train_dataset", "value")
+            pairs[metric] = friedman.pairwise_comparisons(data, BLOCKS, "train_dataset", "value", alpha=alpha)
+            models[metric] = mixed.crossed_mixed_model(data, "value", "train_dataset", ["eval_dataset", "seed", "config_name"],
+                                                       confidence=settings.confidence)
+            if fr[metric]["n_blocks"].iloc[0] < 5:
+                notes.append(("ranking", metric, f"Friedman test on {int(fr[metric]['n_blocks'].iloc[0])} blocks: "
+                              "too few for the chi-square approximation to be trusted"))
+    tables["friedman"] = _stack(fr, "metric")
+    tables["mean_ranks"] = _stack(ranks, "metric")
+    tables["pairwise"] = _stack(pairs, "metric")
+    tables["mixed_model"] = _stack(models, "metric")
+    tables["notes"] = _notes(notes)
+    return tables
+
+
+def generalization_scores(inputs: StudyInputs, settings: Settings) -> pd.DataFrame:
+    """dataset, score: point generalization score of each training dataset for ``settings.metric``."""
+    scores = ranking.dataset_scores(inputs.cells, None, metrics=(settings.metric,), n_boot=1, seed=settings.seed)
+    gen = scores[scores["scope"] == "generalization"]
+    return gen.rename(columns={"train_dataset": "dataset", "estimate": "score"})[["dataset", "score"]]
+
+
+def traits_tables(inputs: StudyInputs, traits: pd.DataFrame, pairs: pd.DataFrame, descriptors: pd.DataFrame,
+                  settings: Settings) -> dict[str, pd.DataFrame]:
+    """Traits versus performance at the dataset, pair and image level, and the top/bottom profile.
+
+    Returns
+    -------
+    dict of DataFrame
+        'trait_correlations' (:func:`correlation.trait_correlations`), 'pair_regression'
+        (:func:`pair_level.pair_regression`), 'mantel' (one row per distance trait: a leading
+        ``trait`` column then :func:`mantel.mantel_test`), 'image_odds_ratios'
+        (:func:`image_level.image_odds_ratios`), 'profile' (:func:`profile.top_bottom_profile`),
+        'trait_points' and 'trait_fits' (:func:`fit_band.trait_scatter`), 'notes'.
+    """
+    notes = list(inputs.notes)
+    tables: dict[str, pd.DataFrame] = {}
+    metric = settings.metric
+    gen = generalization_scores(inputs, settings) if not inputs.cells.empty else pd.DataFrame(columns=["dataset", "score"])
+    n = len(gen)
+    notes.append(("dataset_level", "sample size", correlation.sample_size_statement(n, 1 - settings.confidence)))
+    # 1. dataset level
+    if traits.empty:
+        notes.append(("dataset_level", "traits", "no dataset traits in the store: run `python -m dsanalysis traits` first"))
+    else:
+        merged = traits.merge(gen, on="dataset", how="inner")
+        absent = sorted(set(traits["trait"]) - set(merged["trait"]))
+        for trait in absent:
+            notes.append(("dataset_level", trait, "measured only for datasets without a generalization score"))
+        no_trait = sorted(set(gen["dataset"]) - set(traits["dataset"]))
+        if no_trait:
+            notes.append(("dataset_level", "traits", f"no traits for {', '.join(no_trait)}: left out of the correlations"))
+        tables["trait_correlations"] = correlation.trait_correlations(
+            merged, "trait", "value", "score", n_boot=settings.n_boot, n_perm=settings.n_perm,
+            confidence=settings.confidence, seed=settings.seed)
+        for trait in tables["trait_correlations"].loc[lambda f: f["note"].str.contains("constant"), "trait"].unique():
+            notes.append(("dataset_level", trait, "constant across datasets: its correlation cannot be estimated"))
+        tables["profile"] = profile.top_bottom_profile(traits, gen, unit="dataset", score="score")
+        tables["trait_points"], tables["trait_fits"] = fit_band.trait_scatter(
+            traits, gen, tables["trait_correlations"], confidence=settings.confidence)
+    # 2. pair level
+    transfer = ranking.transfer_matrix(inputs.cells) if not inputs.cells.empty else pd.DataFrame()
+    transfer = transfer[transfer["metric"] == metric] if not transfer.empty else transfer
+    if transfer.empty or (transfer["train_dataset"] != transfer["eval_dataset"]).sum() == 0:
+        notes.append(("pair_level", "cells", "no cross-dataset evaluations: no pair-level analysis"))
+    else:
+        design = pair_level.pair_design(transfer, pairs, traits)
+        predictors = [c for c in design.columns if c not in ("train_dataset", "eval_dataset", "score")]
+        if not predictors:
+            notes.append(("pair_level", "predictors", "no dataset distances or traits: nothing to regress on"))
+        else:
+            tables["pair_regression"] = pair_level.pair_regression(design, predictors, confidence=settings.confidence)
+        loss = transfer.pivot_table(index="train_dataset", columns="eval_dataset", values="mean")
+        loss = 1.0 - loss
+        results = {}
+        for trait, group in (pairs.groupby("trait") if not pairs.empty else []):
+            distance = group.pivot_table(index="dataset_a", columns="dataset_b", values="value")
+            distance = distance.combine_first(distance.T)
+            results[trait] = mantel.mantel_test(distance, loss, n_perm=settings.n_perm, seed=settings.seed)
+        if results:
+            tables["mantel"] = _stack(results, "trait")
+        elif not pairs.empty or predictors:
+            notes.append(("pair_level", "mantel", "no dataset distances (dataset_pair_traits): no Mantel test"))
+    # 3. image level
+    tables_image = _image_level(inputs, descriptors, settings, notes)
+    if tables_image is not None:
+        tables["image_odds_ratios"] = tables_image
+    tables["notes"] = _notes(notes)
+    return tables
+
+
+def _correct(frame: pd.DataFrame, threshold: float) -> np.ndarray:
+    fake = is_fake(frame["label"].to_numpy())
+    called_real = frame["score_real"].to_numpy(float) >= threshold
+    return np.where(fake, ~called_real, called_real).astype(float)
+
+
+def _image_level(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Settings, notes: list) -> pd.DataFrame | None:
+    if inputs.predictions.empty:
+        notes.append(("image_level", "predictions", "no per-image predictions: no image-level analysis"))
+        return None
+    numeric = descriptors.dropna(subset=["value"]) if not descriptors.empty else descriptors
+    if numeric.empty:
+        notes.append(("image_level", "descriptors", "no numeric image descriptors (image_traits): no image-level analysis"))
+        return None
+    wide = numeric.pivot_table(index="image_id", columns="attribute", values="value", aggfunc="mean")
+    data = inputs.predictions.merge(wide, left_on="image_id", right_index=True, how="inner")
+    if data.empty:
+        notes.append(("image_level", "descriptors", "no evaluated image has descriptors"))
+        return None
+    data["correct"] = _correct(data, settings.threshold)
+    # repeated scorings of one image (or video/identity) by several runs form one cluster
+    data["cluster"] = np.where(data["group_id"].notna(), data["eval_dataset"] + ":" + data["group_id"].astype(str),
+                               data["content_hash"].astype(str))
+    return image_level.image_odds_ratios(data, "correct", list(wide.columns), "cluster", confidence=settings.confidence)
+
+
+#: categorical attributes with more distinct values than this are identifiers (hashes), not subgroups
+MAX_CATEGORIES = 20
+
+
+def subgroup_frame(inputs: StudyInputs, descriptors: pd.DataFrame, bins: int = 4) -> tuple[pd.DataFrame, list[str]]:
+    """One row per (training dataset, evaluated dataset, image, attribute) with the image's subgroup.
+
+    Scores are averaged over the runs of a training dataset (seeds, configurations), so each image
+    counts once. Categorical descriptors are used as they are (unless they have more than
+    ``MAX_CATEGORIES`` values, like a perceptual hash); numeric ones are cut into ``bins`` quantile
+    bins over all evaluated images ('q1' = lowest).
+
+    Returns
+    -------
+    tuple
+        (DataFrame: train_dataset, eval_dataset, image_id, label, score_real, attribute, subgroup;
+        list of categorical attributes skipped for having too many values)
+    """
+    per_image = inputs.predictions.groupby(["train_dataset", "eval_dataset", "image_id", "label"], as_index=False)["score_real"].mean()
+    parts = []
+    categorical = descriptors.dropna(subset=["category"])
+    counts = categorical.groupby("attribute")["category"].nunique()
+    skipped = sorted(counts[counts > MAX_CATEGORIES].index)
+    categorical = categorical[~categorical["attribute"].isin(skipped)]
+    if not categorical.empty:
+        parts.append(categorical[["image_id", "attribute"]].assign(subgroup=categorical["category"].astype(str)))
+    numeric = descriptors[descriptors["category"].isna()].dropna(subset=["value"])
+    for attribute, group in numeric.groupby("attribute"):
+        if group["value"].nunique() < bins:  # few distinct numbers (e.g. a 0/1 flag): each value is a subgroup
+            parts.append(group[["image_id", "attribute"]].assign(subgroup=group["value"].map("{:g}".format)))
+            continue
+        # heavy ties can merge quantile edges: fewer bins then, never an arbitrary split of equal values
+        codes = pd.qcut(group["value"], bins, labels=False, duplicates="drop")
+        parts.append(group[["image_id", "attribute"]].assign(subgroup="q" + (codes + 1).astype(int).astype(str)))
+    if not parts:
+        columns = ["train_dataset", "eval_dataset", "image_id", "label", "score_real", "attribute", "subgroup"]
+        return pd.DataFrame(columns=columns), skipped
+    groups = pd.concat(parts, ignore_index=True).drop_duplicates(["image_id", "attribute"])
+    return per_image.merge(groups, on="image_id", how="inner"), skipped
+
+
+def subgroup_tables(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Settings) -> dict[str, pd.DataFrame]:
+    """Performance per subgroup and the largest gaps against size-matched random groups.
+
+    Returns
+    -------
+    dict of DataFrame
+        'subgroup_metrics' and 'subgroup_gaps' (each with leading columns train_dataset, eval_dataset;
+        see :mod:`dsanalysis.stats.subgroups`), 'notes'.
+    """
+    notes = list(inputs.notes)
+    if inputs.predictions.empty:
+        notes.append(("subgroups", "predictions", "no per-image predictions: no subgroup analysis"))
+        return {"notes": _notes(notes)}
+    frame, skipped = subgroup_frame(inputs, descriptors, settings.bins)
+    for attribute in skipped:
+        notes.append(("subgroups", attribute, f"more than {MAX_CATEGORIES} distinct values: an identifier, not a subgroup; left out"))
+    if frame.empty:
+        notes.append(("subgroups", "attributes", "no image descriptors or user attributes for evaluated images: "
+                      "run `python -m dsanalysis traits` (or add manifest columns) first"))
+        return {"notes": _notes(notes)}
+    metric_parts, gap_parts = [], []
+    for (train, evaluated), data in frame.groupby(["train_dataset", "eval_dataset"], sort=True):
+        lead = {"train_dataset": train, "eval_dataset": evaluated}
+        m = subgroups.subgroup_metrics(data, threshold=settings.threshold, n_boot=settings.n_boot,
+                                       confidence=settings.confidence, seed=settings.seed)
+        g = subgroups.subgroup_gap_test(data, threshold=settings.threshold, n_random=settings.n_random, seed=settings.seed)
+        metric_parts.append(m.assign(**lead)[[*lead, *m.columns]])
+        gap_parts.append(g.assign(**lead)[[*lead, *g.columns]])
+    return {"subgroup_metrics": pd.concat(metric_parts, ignore_index=True),
+            "subgroup_gaps": pd.concat(gap_parts, ignore_index=True), "notes": _notes(notes)}
+
+
+def load_traits_inputs(store, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(dataset traits, pair traits, image descriptors) from the store."""
+    return dataset_traits(store, settings.trait_class), pair_traits(store), image_descriptors(store)
+
+
+ANALYSES = ("ranking", "traits", "subgroups")
+
+
+def run_analysis(store, name: str, settings: Settings, inputs: StudyInputs | None = None) -> tuple[str, dict[str, pd.DataFrame]]:
+    """Run one analysis on the store and save it with its provenance.
+
+    Parameters
+    ----------
+    store : Store
+        an open, writable store.
+    name : str
+        'ranking', 'traits' or 'subgroups'.
+    inputs : StudyInputs, optional
+        already read inputs (``study_inputs(store)``), to share between analyses.
+
+    Returns
+    -------
+    tuple
+        (analysis_id, {result name: DataFrame}) as written to analyses / analysis_results.
+    """
+    from dsanalysis.stats.inputs import study_inputs
+    from dsanalysis.stats.results import save_analysis
+
+    if name not in ANALYSES:
+        raise ValueError(f"unknown analysis {name!r}; use one of {', '.join(ANALYSES)}")
+    inputs = study_inputs(store) if inputs is None else inputs
+    if name == "ranking":
+        tables = ranking_tables(inputs, settings)
+    else:
+        traits, pairs, descriptors = load_traits_inputs(store, settings)
+        tables = traits_tables(inputs, traits, pairs, descriptors, settings) if name == "traits" else \
+            subgroup_tables(inputs, descriptors, settings)
+    analysis_id = save_analysis(store, name, settings.params(name), settings.seed, inputs.summary(), tables)
+    return analysis_id, tables

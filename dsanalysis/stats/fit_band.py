@@ -1,0 +1,76 @@
+"""Straight-line fits with confidence bands, for drawing a trait against a score.
+
+The report draws these bands as stored; computing them here keeps every number in ``stats``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: traits drawn against the generalization score when no correlation can rank them (n < 3)
+KEY_TRAITS = ("vendi_score", "ita_category.entropy", "near_duplicate_rate", "jpeg_quality.mean")
+
+
+def linear_fit_band(frame: pd.DataFrame, x: str, y: str, *, confidence: float = 0.95, n_points: int = 25) -> pd.DataFrame:
+    """Ordinary least-squares line of ``y`` on ``x`` with the confidence band of the mean.
+
+    The band at x0 is fit(x0) +/- t_{n-2} s sqrt(1/n + (x0 - mean x)^2 / Sxx).
+
+    Returns
+    -------
+    DataFrame
+        x, fit, ci_low, ci_high on ``n_points`` evenly spaced x over the observed range; empty when
+        fewer than 3 points with both values or x is constant (no interval can be estimated).
+    """
+    import statsmodels.api as sm
+
+    for name in (x, y):
+        if name not in frame.columns:
+            raise ValueError(f"fit frame has no column {name!r}")
+    data = frame[[x, y]].astype(float).dropna()
+    if len(data) < 3 or data[x].nunique() < 2:
+        return pd.DataFrame(columns=["x", "fit", "ci_low", "ci_high"])
+    model = sm.OLS(data[y].to_numpy(), sm.add_constant(data[x].to_numpy())).fit()
+    grid = np.linspace(data[x].min(), data[x].max(), n_points)
+    prediction = model.get_prediction(sm.add_constant(grid)).summary_frame(alpha=1 - confidence)
+    return pd.DataFrame({"x": grid, "fit": prediction["mean"].to_numpy(), "ci_low": prediction["mean_ci_lower"].to_numpy(),
+                         "ci_high": prediction["mean_ci_upper"].to_numpy()})
+
+
+def trait_scatter(traits: pd.DataFrame, scores: pd.DataFrame, correlations: pd.DataFrame | None, *, leading: int = 4,
+                  confidence: float = 0.95) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Points and fitted bands of the leading traits against the generalization score.
+
+    Leading traits are those with the smallest permutation p-value (then the largest |r|) of the
+    Pearson screen; with too few datasets for any p-value, the :data:`KEY_TRAITS` that were measured.
+
+    Parameters
+    ----------
+    traits : DataFrame with columns dataset, trait, value
+    scores : DataFrame with columns dataset, score
+    correlations : output of :func:`dsanalysis.stats.correlation.trait_correlations`, or None
+
+    Returns
+    -------
+    (points, fits)
+        points: trait, dataset, trait_value, score. fits: trait, x, fit, ci_low, ci_high (traits with
+        at least 3 datasets and a non-constant value only).
+    """
+    merged = traits.merge(scores, on="dataset", how="inner").dropna(subset=["value", "score"])
+    chosen: list[str] = []
+    if correlations is not None and not correlations.empty:
+        pearson = correlations[(correlations["method"] == "pearson") & correlations["p_permutation"].notna()]
+        ordered = pearson.assign(abs_r=pearson["r"].abs()).sort_values(["p_permutation", "abs_r"], ascending=[True, False])
+        chosen = list(dict.fromkeys(ordered["trait"]))[:leading]
+    if not chosen:
+        chosen = [t for t in KEY_TRAITS if t in set(merged["trait"])][:leading]
+    points = merged[merged["trait"].isin(chosen)].rename(columns={"value": "trait_value"})
+    points = points.assign(order=points["trait"].map({t: i for i, t in enumerate(chosen)})).sort_values(["order", "dataset"])
+    points = points[["trait", "dataset", "trait_value", "score"]].reset_index(drop=True)
+    fits = [linear_fit_band(part, "trait_value", "score", confidence=confidence).assign(trait=trait)
+            for trait, part in points.groupby("trait", sort=False)]
+    fits = [f for f in fits if not f.empty]
+    fit_frame = pd.concat(fits, ignore_index=True)[["trait", "x", "fit", "ci_low", "ci_high"]] if fits else \
+        pd.DataFrame(columns=["trait", "x", "fit", "ci_low", "ci_high"])
+    return points, fit_frame

@@ -1,0 +1,94 @@
+"""Writing analysis results to the store and reading them back (long form, see sql/schema.sql)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from dsanalysis import __version__
+from dsanalysis.provenance import library_versions_json, stable_key
+from dsanalysis.store import Store
+
+
+def long_cells(analysis_id: str, result: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per cell of ``frame``: numbers (booleans as 1/0) in ``number``, the rest in ``text``.
+
+    Returns
+    -------
+    DataFrame
+        analysis_id, result, row_index, column_index, column_name, number, text.
+    """
+    parts = []
+    n = len(frame)
+    for position, column in enumerate(frame.columns):
+        values = frame[column]
+        numeric = pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+        if numeric:
+            number = pd.to_numeric(values.astype("Float64") if pd.api.types.is_bool_dtype(values) else values,
+                                   errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan).to_numpy()
+            inf = values.astype(float).to_numpy() if not pd.api.types.is_bool_dtype(values) else np.zeros(n)
+            text = np.where(np.isinf(inf), np.where(inf > 0, "inf", "-inf"), None)
+        else:
+            number = np.full(n, np.nan)
+            text = values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else str(v)).to_numpy()
+        parts.append(pd.DataFrame({"row_index": np.arange(n, dtype=np.int32), "column_index": np.int32(position),
+                                   "column_name": str(column), "number": number, "text": text}))
+    cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["row_index", "column_index", "column_name", "number", "text"])
+    cells.insert(0, "result", result)
+    cells.insert(0, "analysis_id", analysis_id)
+    cells["text"] = cells["text"].astype(object)
+    return cells
+
+
+def save_analysis(store: Store, name: str, params: dict, seed: int, inputs: dict, tables: dict[str, pd.DataFrame]) -> str:
+    """Write one analysis and its result tables atomically; returns its analysis_id.
+
+    The id is a stable key of (name, params, inputs): the same analysis of the same inputs replaces
+    its earlier copy instead of piling up duplicates.
+    """
+    analysis_id = stable_key("analysis", name, params, inputs)
+    cells = pd.concat([long_cells(analysis_id, result, frame) for result, frame in tables.items()], ignore_index=True)
+    with store.transaction():
+        store.execute("analysis_delete_results", analysis_id=analysis_id)
+        store.execute("analysis_delete", analysis_id=analysis_id)
+        store.execute("analysis_insert", analysis_id=analysis_id, analysis_name=name, params=json.dumps(params, sort_keys=True, default=str),
+                      seed=int(seed), inputs=json.dumps(inputs, sort_keys=True), package_version=__version__,
+                      library_versions=library_versions_json())
+        store.con.register("analysis_cells", cells)
+        try:
+            store.execute("analysis_insert_results")
+        finally:
+            store.con.unregister("analysis_cells")
+    return analysis_id
+
+
+def load_result(store: Store, name: str, result: str, analysis_id: str | None = None) -> pd.DataFrame:
+    """One result table of the newest analysis ``name`` (or of ``analysis_id``) as a DataFrame.
+
+    Returns
+    -------
+    DataFrame
+        the table as it was written (columns in order; text columns as str, numeric as float).
+        Empty when there is no such analysis or result.
+    """
+    if analysis_id is None:
+        latest = store.query("analysis_latest", analysis_name=name)
+        if latest.empty:
+            return pd.DataFrame()
+        analysis_id = str(latest["analysis_id"].iloc[0])
+    cells = store.query("analysis_cells", analysis_id=analysis_id, result=result)
+    if cells.empty:
+        return pd.DataFrame()
+    order = cells.drop_duplicates("column_name").sort_values("column_index")["column_name"].tolist()
+    columns = {}
+    for column, group in cells.groupby("column_name", sort=False):
+        group = group.set_index("row_index").sort_index()
+        if group["text"].notna().any() and group["number"].isna().all():
+            columns[column] = group["text"]
+        else:
+            inf = group["text"].map({"inf": np.inf, "-inf": -np.inf})
+            columns[column] = group["number"].where(inf.isna(), inf).astype(float)
+    return pd.DataFrame(columns)[order].reset_index(drop=True)
