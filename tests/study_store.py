@@ -42,3 +42,22 @@ def build_study_store(tmp_path: Path, datasets: list[str], seeds: tuple[int, ...
                     )
     con.close()
     return store
+
+
+def add_traits(store: Path) -> None:
+    """Dataset traits, as the traits command names them, and a 2-D map of every image."""
+    con = duckdb.connect(str(store))
+    datasets = [d for (d,) in con.execute("SELECT dataset FROM datasets ORDER BY dataset").fetchall()]
+    rows = []
+    for k, name in enumerate(datasets):
+        rows += [(name, "images", "all", 6.0, None, None, 6), (name, "vendi_score", "all", 2.0 + k, None, None, 6),
+                 (name, "near_duplicate_rate", "all", 0.2 if k == 0 else 0.0, None, None, 6),
+                 (name, "jpeg_quality.smd", "all", -0.9 if k == 0 else 0.1, -1.2 if k == 0 else -0.3, -0.6 if k == 0 else 0.5, 6)]
+        rows += [(name, f"ita_category.share.{c}", "all", s, None, None, 6)
+                 for c, s in (("light", 0.5), ("tan", 0.3), ("dark", 0.2))]
+        rows += [(name, f"jpeg_quality.{q}", "all", v + 5 * k, None, None, 6)
+                 for q, v in (("q05", 60), ("q25", 70), ("q50", 75), ("q75", 80), ("q95", 90))]
+    con.executemany("INSERT INTO dataset_traits VALUES (?, ?, ?, ?, ?, ?, ?, '{}', now()::TIMESTAMP)", rows)
+    con.execute("INSERT INTO embeddings SELECT 'umap_descriptors', image_id, image_id % 7, image_id % 5, '{\"seed\": 0}' "
+                "FROM images WHERE status <> 'rejected'")
+    con.close()

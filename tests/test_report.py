@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from study_store import build_study_store
+from study_store import add_traits, build_study_store
 
 NASTY = "<script>alert(1)</script>"
 
@@ -73,3 +73,41 @@ def test_bad_style_file_names_the_key(cli, tmp_path, content, message):
     (tmp_path / "style.toml").write_text(content)
     result = cli("report", "--out", tmp_path / "r", "--style", tmp_path / "style.toml", store=store)
     assert result.code == 1 and message in result.err
+
+
+def test_traits_and_map_sections_show_shortcuts_duplicates_and_thumbnails(cli, tmp_path):
+    store = build_study_store(tmp_path, ["alpha", "beta"], seeds=(0,))
+    add_traits(store)
+    assert cli("report", "--out", tmp_path / "r", store=store).code == 0
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert 'id="traits"' in html and 'id="embedding"' in html
+    # alpha's fakes differ in JPEG quality by -0.9 SD (interval excludes 0): flagged; beta's 0.1 is not
+    assert "<td class=\"text\">alpha</td><td class=\"text\">jpeg_quality</td><td>-0.90</td>" in html
+    assert "<td class=\"text\">beta</td><td class=\"text\">jpeg_quality</td>" not in html
+    assert "alpha 20.0%" in html  # near-duplicate warning
+    assert html.count('data:image/jpeg;base64,') == 12  # three real and three fake thumbnails per dataset
+    assert 'alt="skin_tone_shares"' in html and 'alt="distribution_jpeg_quality"' in html
+
+
+def test_ranking_and_traits_sections_read_the_stored_analyses(cli, tmp_path):
+    store = build_study_store(tmp_path, ["alpha", "beta", "gamma"], seeds=(0, 1, 2))
+    add_traits(store)
+    assert cli("analyze", "ranking", "--n-boot", "200", store=store).code == 0
+    assert cli("analyze", "traits", "--n-boot", "200", "--n-perm", "199", store=store).code == 0
+    assert cli("report", "--out", tmp_path / "r", store=store).code == 0
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    for section in ("ranking", "traits_performance", "methods"):
+        assert f'id="{section}"' in html
+    # gamma's models transfer best (0.70 + seed bonus), then beta, then alpha
+    assert "Models trained on gamma generalize best" in html
+    assert "Dataset level: 3 datasets" in html  # the sample-size warning is shown first
+    assert 'alt="critical_difference_accuracy"' in html and 'alt="traits_vs_score"' in html
+
+
+def test_report_figures_match_the_figures_command(cli, tmp_path):
+    store = build_study_store(tmp_path, ["alpha", "beta", "gamma"], seeds=(0, 1))
+    assert cli("analyze", "ranking", "--n-boot", "200", store=store).code == 0
+    assert cli("figures", "--out", tmp_path / "f", "--format", "svg", store=store).code == 0
+    names = sorted(p.stem for p in (tmp_path / "f").glob("*.svg"))
+    assert names == ["critical_difference_accuracy", "critical_difference_auc", "matrix_accuracy", "matrix_auc",
+                     "ranking_accuracy", "ranking_auc"]

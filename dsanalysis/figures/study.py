@@ -30,8 +30,87 @@ def matrix_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
     return figures
 
 
+def embedding_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
+    """The joint UMAP map of all images, coloured by dataset and by label (``umap_map``)."""
+    from dsanalysis.figures.embedding import embedding_map
+
+    points = store.query("report_embedding")
+    return {} if points.empty else {"umap_map": embedding_map(points, style)}
+
+
+def _result(store: Store, analysis: str, result: str):  # noqa: ANN202
+    from dsanalysis.stats.results import load_result  # reading stored tables only; nothing is computed
+
+    return load_result(store, analysis, result)
+
+
+def ranking_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
+    """``ranking_<metric>``: in-domain and generalization scores with intervals; ``critical_difference_<metric>``."""
+    from dsanalysis.figures.critical_difference import critical_difference_diagram
+    from dsanalysis.figures.intervals import interval_plot
+
+    figures: dict[str, Figure] = {}
+    scores = _result(store, "ranking", "scores")
+    if scores.empty:
+        return figures
+    for metric in ("accuracy", "auc"):
+        part = scores[scores["metric"] == metric]
+        if part.empty:
+            continue
+        general = part[part["scope"] == "generalization"].sort_values("estimate", ascending=False)
+        order = list(general["train_dataset"]) + [d for d in part["train_dataset"].unique() if d not in set(general["train_dataset"])]
+        part = part.assign(order=part["train_dataset"].map({d: i for i, d in enumerate(order)})).sort_values(["order", "scope"])
+        part = part.assign(scope=part["scope"].str.replace("_", "-"))
+        figures[f"ranking_{metric}"] = interval_plot(part, style, label="train_dataset", estimate="estimate", low="ci_low",
+                                                     high="ci_high", series="scope", xlabel=f"{metric} (trained on row)",
+                                                     reference=0.5)
+    ranks = _result(store, "ranking", "mean_ranks")
+    pairwise = _result(store, "ranking", "pairwise")
+    for metric in ("accuracy", "auc"):
+        r = ranks[ranks["metric"] == metric] if not ranks.empty else ranks
+        p = pairwise[pairwise["metric"] == metric] if not pairwise.empty else pairwise
+        if r.empty or p.empty or p["critical_difference"].isna().all():
+            continue
+        figures[f"critical_difference_{metric}"] = critical_difference_diagram(
+            r.rename(columns={"treatment": "dataset"}), style, critical_difference=float(p["critical_difference"].iloc[0]))
+    return figures
+
+
+def trait_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
+    """``traits_vs_score``: leading dataset traits against the generalization score, fitted band where estimable."""
+    from dsanalysis.figures.scatter import trait_scatter_panel
+
+    points = _result(store, "traits", "trait_points")
+    if points.empty:
+        return {}
+    fits = _result(store, "traits", "trait_fits")
+    return {"traits_vs_score": trait_scatter_panel(points, style, fits=fits)}
+
+
+def subgroup_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
+    """``subgroups_<attribute>``: in-domain accuracy per subgroup of the attribute with the clearest gap."""
+    from dsanalysis.figures.intervals import interval_plot
+
+    metrics = _result(store, "subgroups", "subgroup_metrics")
+    gaps = _result(store, "subgroups", "subgroup_gaps")
+    if metrics.empty or gaps.empty:
+        return {}
+    accuracy = gaps[(gaps["metric"] == "accuracy") & gaps["p_value"].notna()]
+    if accuracy.empty:
+        return {}
+    attribute = accuracy.sort_values(["p_value", "gap"], ascending=[True, False])["attribute"].iloc[0]
+    part = metrics[(metrics["attribute"] == attribute) & (metrics["metric"] == "accuracy")
+                   & (metrics["train_dataset"] == metrics["eval_dataset"]) & metrics["value"].notna()]
+    if part.empty:
+        return {}
+    part = part.assign(series=part["eval_dataset"].astype(str)).sort_values(["subgroup", "series"])
+    return {f"subgroups_{attribute.replace('.', '_')}": interval_plot(
+        part, style, label="subgroup", estimate="value", low="ci_low", high="ci_high", series="series",
+        xlabel=f"in-domain accuracy by {attribute}", reference=0.5)}
+
+
 #: every figure family, in the order the figures command writes them
-FIGURE_FAMILIES = (matrix_figures,)
+FIGURE_FAMILIES = (matrix_figures, ranking_figures, trait_figures, embedding_figures, subgroup_figures)
 
 
 def study_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:

@@ -38,4 +38,9 @@ def ci(low: Any, high: Any, digits: int = 3) -> str:
     return f"[{low:.{digits}f}, {high:.{digits}f}]"
 
 
-FILTERS = {"num": num, "pct": pct, "pval": pval, "ci": ci}
+def count(value: Any) -> str:
+    """A count (stored as a float in long-form tables) as an integer with thousands separators."""
+    return "–" if _missing(value) else f"{int(round(float(value))):,}"
+
+
+FILTERS = {"num": num, "pct": pct, "pval": pval, "ci": ci, "count": count}

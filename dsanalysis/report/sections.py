@@ -86,10 +86,249 @@ def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     return {"figures": figures, "cells": _records(cells), "reading": reading}
 
 
+def _uris(figures: dict[str, Any], style: FigureStyle) -> list[dict[str, str]]:
+    from dsanalysis.figures.export import svg_data_uri
+
+    return [{"name": name, "uri": svg_data_uri(figure, style)} for name, figure in figures.items()]
+
+
+def _notes_of(store: Store, analysis: str, sections: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    from dsanalysis.stats.results import load_result
+
+    notes = load_result(store, analysis, "notes")
+    if notes.empty:
+        return []
+    if sections:
+        notes = notes[notes["section"].isin(sections)]
+    return _records(notes)
+
+
+def _section_ranking(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    from dsanalysis.figures.study import ranking_figures
+    from dsanalysis.stats.results import load_result
+
+    scores = load_result(store, "ranking", "scores")
+    if scores.empty:
+        return None
+    friedman = load_result(store, "ranking", "friedman")
+    pairwise = load_result(store, "ranking", "pairwise")
+    mixed = load_result(store, "ranking", "mixed_model")
+    general = scores[(scores["metric"] == "accuracy") & (scores["scope"] == "generalization")].sort_values("rank")
+    reading = "Datasets are ranked by their generalization score: the mean accuracy of models trained on them, tested on the other datasets. "
+    if not general.empty:
+        best = general.iloc[0]
+        reading += (f"Models trained on {best['train_dataset']} generalize best (accuracy {best['estimate']:.3f}, "
+                    f"95% CI {best['ci_low']:.3f}-{best['ci_high']:.3f}). ")
+    fr = friedman[friedman["metric"] == "accuracy"] if not friedman.empty else friedman
+    if not fr.empty and pd.notna(fr["p_value"].iloc[0]):
+        row = fr.iloc[0]
+        verdict = "the ranking is unlikely to be chance" if row["p_value"] < 0.05 else \
+            "the data do not show that the datasets differ: the ranking may be chance"
+        reading += (f"Friedman test over {int(row['n_blocks'])} blocks: p = {row['p_value']:.3g}, Kendall's W = "
+                    f"{row['kendall_w']:.2f}; {verdict}.")
+    keep = ["mean", "difference", "test", "variance"]
+    return {
+        "reading": reading,
+        "figures": _uris(ranking_figures(store, style), style),
+        "scores": _records(scores.sort_values(["metric", "scope", "rank"])),
+        "friedman": _records(friedman),
+        "pairwise": _records(pairwise),
+        "mixed": _records(mixed[mixed["kind"].isin(keep)] if not mixed.empty else mixed),
+        "notes": _notes_of(store, "ranking", ("ranking",)),
+    }
+
+
+def _section_traits_performance(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    from dsanalysis.figures.study import trait_figures
+    from dsanalysis.stats.results import load_result
+
+    correlations = load_result(store, "traits", "trait_correlations")
+    notes = _notes_of(store, "traits")
+    if correlations.empty and not notes:
+        return None
+    n_correlations = 0 if correlations.empty else int(correlations["r"].notna().sum())
+    if n_correlations:  # rows without a coefficient (too few datasets) are explained by the notes instead
+        correlations = correlations[correlations["r"].notna()].sort_values(["q_value", "p_permutation"], na_position="last")
+    pair = load_result(store, "traits", "pair_regression")
+    if not pair.empty:
+        pair = pair.sort_values(["q_value", "p_value"], na_position="last")
+    odds = load_result(store, "traits", "image_odds_ratios")
+    profile = load_result(store, "traits", "profile")
+    sample_size = [n["message"] for n in notes if n["section"] == "dataset_level" and n["subject"] == "sample size"]
+    return {
+        "sample_size": sample_size,
+        "figures": _uris(trait_figures(store, style), style),
+        "correlations": _records(correlations.head(30)) if n_correlations else [],
+        "n_correlations": n_correlations,
+        "pair": _records(pair.head(30)) if not pair.empty else [],
+        "mantel": _records(load_result(store, "traits", "mantel")),
+        "odds": _records(odds),
+        "profile": _records(profile.head(15)) if not profile.empty else [],
+        "notes": [n for n in notes if n["subject"] != "sample size"][:40],
+    }
+
+
+def _section_subgroups(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    from dsanalysis.figures.study import subgroup_figures
+    from dsanalysis.stats.results import load_result
+
+    gaps = load_result(store, "subgroups", "subgroup_gaps")
+    if gaps.empty:
+        return None
+    gaps = gaps.sort_values(["p_value", "gap"], ascending=[True, False], na_position="last")
+    metrics = load_result(store, "subgroups", "subgroup_metrics")
+    in_domain = metrics[(metrics["train_dataset"] == metrics["eval_dataset"]) & metrics["metric"].isin(["accuracy", "auc"])]
+    return {
+        "figures": _uris(subgroup_figures(store, style), style),
+        "gaps": _records(gaps.head(30)),
+        "metrics": _records(in_domain.head(60)),
+        "notes": _notes_of(store, "subgroups", ("subgroups",)),
+    }
+
+
+def _section_methods(store: Store, style: FigureStyle) -> dict[str, Any]:
+    import json
+
+    splits = store.query("report_splits")
+    evaluations = store.query("report_evaluation_settings")
+    analyses = store.query("report_analyses")
+    traits = store.query("report_trait_extractors")
+    configs = store.query("report_runs_overview")
+    return {
+        "splits": _records(splits),
+        "configs": [{**r, "settings": json.loads(r["config"]) if r["config"] else {}} for r in _records(configs)],
+        "evaluations": _records(evaluations),
+        "analyses": [{**r, "settings": json.loads(r["params"]) if r["params"] else {}} for r in _records(analyses)],
+        "extractors": _records(traits),
+    }
+
+
+#: dataset-level traits shown in the traits table, in this order, with their column headings
+TRAIT_COLUMNS = {
+    "images": "images", "real_fake_ratio": "real:fake", "groups": "groups", "vendi_score": "Vendi score",
+    "mean_pairwise_distance": "mean pairwise distance", "near_duplicate_rate": "near-duplicate rate",
+    "ita_category.entropy": "skin-tone entropy (nats)", "ita_category.simpson": "skin-tone Simpson",
+    "ita_deg.mean": "mean ITA (deg)", "jpeg_quality.mean": "mean JPEG quality", "sharpness.mean": "mean sharpness",
+    "noise_sigma.mean": "mean noise", "face_area_share.mean": "mean face share", "yaw_proxy.sd": "yaw spread (sd)",
+}
+#: the six ITA categories from very light to dark (Del Bino and Bernerd 2013)
+ITA_ORDER = ["very_light", "light", "intermediate", "tan", "brown", "dark"]
+#: per-image descriptors whose per-dataset quantiles are drawn
+DISTRIBUTIONS = {"jpeg_quality": "JPEG quality", "sharpness": "sharpness (Laplacian variance)",
+                 "face_area_share": "face box / image area", "ita_deg": "ITA (degrees)"}
+#: |standardized mean difference| between fakes and reals from which a shortcut is flagged
+SHORTCUT_SMD = 0.5
+#: near-duplicate rate from which a dataset is flagged
+NEAR_DUPLICATE_WARNING = 0.05
+
+
+def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    from dsanalysis.figures.distributions import category_shares, quantile_boxes
+    from dsanalysis.figures.export import svg_data_uri
+
+    traits = store.query("dataset_traits")
+    if traits.empty:
+        return None
+    overall = traits[traits["class"] == "all"]
+    wide = overall.pivot_table(index="dataset", columns="trait", values="value", aggfunc="first")
+    columns = [(t, h) for t, h in TRAIT_COLUMNS.items() if t in wide.columns]
+    table = [{"dataset": name, "values": [None if pd.isna(wide.at[name, t]) else float(wide.at[name, t]) for t, _ in columns]}
+             for name in wide.index]
+
+    figures = []
+    shares = overall[overall["trait"].str.startswith("ita_category.share.")].assign(
+        category=lambda f: f["trait"].str.removeprefix("ita_category.share."))
+    if not shares.empty:
+        figure = category_shares(shares.rename(columns={"value": "share"}), style, order=ITA_ORDER)
+        figures.append({"name": "skin_tone_shares", "caption": "Share of images per ITA skin-tone category "
+                        "(very light to dark), from face skin pixels; images without a measurable face are left out.",
+                        "uri": svg_data_uri(figure, style)})
+    for descriptor, label in DISTRIBUTIONS.items():
+        rows = overall[overall["trait"].str.startswith(f"{descriptor}.q")]
+        if rows.empty:
+            continue
+        quantiles = rows.assign(q=rows["trait"].str.removeprefix(f"{descriptor}."))
+        box = quantiles.pivot_table(index="dataset", columns="q", values="value", aggfunc="first").reset_index()
+        if {"q05", "q25", "q50", "q75", "q95"} <= set(box.columns):
+            figures.append({"name": f"distribution_{descriptor}", "uri": svg_data_uri(quantile_boxes(box, style, xlabel=label), style),
+                            "caption": f"{label} per dataset: box 25-75%, line median, whiskers 5-95%."})
+
+    smd = overall[overall["trait"].str.endswith(".smd")]
+    shortcuts = smd[(smd["value"].abs() >= SHORTCUT_SMD) & ((smd["ci_low"] > 0) | (smd["ci_high"] < 0))]
+    shortcuts = shortcuts.assign(descriptor=shortcuts["trait"].str.removesuffix(".smd")).sort_values(
+        "value", key=lambda v: -v.abs())
+    duplicates = overall[(overall["trait"] == "near_duplicate_rate") & (overall["value"] >= NEAR_DUPLICATE_WARNING)]
+    leakage = overall[overall["trait"].str.startswith("split_leakage_test_share.") & (overall["value"] > 0)]
+    reading = (
+        f"Traits of {wide.shape[0]} dataset(s), measured on every usable image. A real-vs-fake difference of "
+        f"{SHORTCUT_SMD} standard deviations or more (with an interval excluding zero) is a shortcut a detector can "
+        "learn instead of the manipulation itself; near-duplicates straddling a train/test split inflate test accuracy."
+    )
+    return {
+        "columns": [h for _, h in columns], "table": table, "figures": figures, "reading": reading,
+        "shortcuts": _records(shortcuts[["dataset", "descriptor", "value", "ci_low", "ci_high", "n"]]),
+        "duplicates": _records(duplicates[["dataset", "value", "n"]]),
+        "leakage": _records(leakage.assign(split_id=leakage["trait"].str.removeprefix("split_leakage_test_share."))
+                            [["dataset", "split_id", "value", "n"]]),
+        "shortcut_smd": SHORTCUT_SMD,
+    }
+
+
+#: thumbnails shown per dataset in the map section
+THUMBNAILS = 6
+
+
+def _thumbnail_uri(path: str, side: int = 96) -> str | None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    from dsanalysis.imaging import read_rgb
+
+    try:
+        image = Image.fromarray(read_rgb(path))
+    except Exception:  # noqa: BLE001 - a file moved since ingest: no thumbnail, the map still shows
+        return None
+    image.thumbnail((side, side))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _section_embedding(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    from dsanalysis.figures.export import png_data_uri
+    from dsanalysis.figures.study import embedding_figures
+
+    figures = embedding_figures(store, style)
+    if not figures:
+        return None
+    points = store.query("report_embedding")
+    figure = figures["umap_map"]
+    thumbs = []
+    for dataset, part in store.query("report_thumbnails", per_dataset=THUMBNAILS).groupby("dataset", sort=True):
+        images = [{"uri": uri, "label": row.label, "path": row.rel_path}
+                  for row in part.itertuples(index=False) if (uri := _thumbnail_uri(row.path))]
+        thumbs.append({"dataset": dataset, "images": images})
+    params = points["params"].iloc[0] if "params" in points.columns else ""
+    reading = (
+        f"Every image ({len(points):,}) placed on a 2-D map by UMAP of its standardized descriptors (quality, face "
+        "geometry, skin tone). Datasets that occupy separate regions differ in how their images look, whatever their "
+        "labels; real and fake mixing within a dataset's region means the descriptors alone do not separate them."
+    )
+    return {"uri": png_data_uri(figure, style, dpi=150), "thumbnails": thumbs, "reading": reading, "params": params}
+
+
 #: (section, builder) in page order; builders return None when the store holds nothing for them.
 SECTIONS: list[tuple[Section, Any]] = [
     (Section("summary", "Study summary", "summary.html"), _section_summary),
     (Section("matrix", "Cross-dataset matrix", "matrix.html"), _section_matrix),
+    (Section("ranking", "Dataset ranking", "ranking.html"), _section_ranking),
+    (Section("traits", "Dataset traits", "traits.html"), _section_traits),
+    (Section("traits_performance", "Traits versus performance", "traits_performance.html"), _section_traits_performance),
+    (Section("subgroups", "Subgroup performance", "subgroups.html"), _section_subgroups),
+    (Section("embedding", "Map of all images", "embedding.html"), _section_embedding),
+    (Section("methods", "Methods", "methods.html"), _section_methods),
 ]
 
 
