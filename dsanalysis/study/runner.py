@@ -1,0 +1,137 @@
+"""Running a study's units in this process (the local executor), and planning what is left."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dsanalysis.progress import progress
+from dsanalysis.store import Store
+from dsanalysis.study.config import StudyConfig
+from dsanalysis.study.units import Unit, split_settings, study_units
+
+Report = Callable[[str], None]
+
+
+def trained_run_id(store: Store, unit: Unit) -> str | None:
+    """The run id a train unit produces, computed without training (None before the dataset is ingested)."""
+    from dsanalysis.model.config import resolve_config
+    from dsanalysis.model.splits import split_id_for
+    from dsanalysis.model.training import run_key
+
+    p = unit.params
+    if store.query("datasets").query("dataset == @p['dataset']").empty:
+        return None
+    _, config = resolve_config(p["base"], p["overrides"])
+    split_id = split_id_for(store, p["dataset"], split_from_params(p))
+    return run_key(p["arch"], p["dataset"], split_id, config, p["seed"])
+
+
+def split_from_params(params: dict[str, Any]):  # noqa: ANN201
+    from dsanalysis.model.splits import SplitSettings
+
+    s = params["split"]
+    return SplitSettings(strategy=s["strategy"], test_fraction=s["test_fraction"],
+                         validation_fraction=s["validation_fraction"], seed=s["seed"], group_pattern=params["group_pattern"])
+
+
+def _run_status(store: Store, run_id: str | None) -> str:
+    if run_id is None:
+        return "pending"
+    row = store.query("model_run_get", run_id=run_id)
+    return "done" if not row.empty and row["status"].iloc[0] == "complete" else "pending"
+
+
+def unit_status(store: Store, study: StudyConfig, unit: Unit) -> str:
+    """'done' when the store already holds the unit's complete result, else 'pending'."""
+    if unit.kind == "ingest":
+        registered = store.query("datasets")
+        return "done" if unit.params["dataset"] in set(registered["dataset"]) else "pending"
+    if unit.kind == "train":
+        return _run_status(store, trained_run_id(store, unit))
+    if unit.kind == "evaluate":
+        run_ids = [trained_run_id(store, u) for u in study_units(study) if u.kind == "train"]
+        if any(r is None for r in run_ids):
+            return "pending"
+        done = store.query("study_evaluations_done", dataset=unit.params["dataset"])
+        return "done" if set(run_ids) <= set(done["run_id"]) else "pending"
+    return "pending"  # traits, analyses and the report are recomputed from what is stored
+
+
+@dataclass
+class UnitOutcome:
+    unit: Unit
+    status: str  # 'ran' or 'skipped'
+    seconds: float
+
+
+def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> None:
+    """Do one unit's work (each underlying step skips what the store already holds)."""
+    p = unit.params
+    if unit.kind == "ingest":
+        from dsanalysis.ingest import ingest_dataset
+
+        summary = ingest_dataset(store, p["dataset"], p["path"], layout=p["layout"], manifest=p["manifest"],
+                                 numeric_label_one=p["numeric_label_one"], group_pattern=p["group_pattern"])
+        report(summary.lines()[0])
+    elif unit.kind == "train":
+        from dsanalysis.model.training import train_run
+
+        result = train_run(store, p["dataset"], arch=p["arch"], config_name=p["base"], overrides=p["overrides"],
+                           seed=p["seed"], split=split_from_params(p), report=None)
+        report(f"{unit.label}: run {result.run_id} {'trained' if result.trained else 'already complete'}")
+    elif unit.kind == "evaluate":
+        from dsanalysis.model.evaluation import evaluate_runs
+
+        run_ids = [trained_run_id(store, u) for u in study_units(study) if u.kind == "train"]
+        evaluated = evaluate_runs(store, [r for r in run_ids if r], [p["dataset"]], part="test",
+                                  resamples=p["resamples"], seed=study.split.seed)
+        report(f"{unit.label}: {len(evaluated)} evaluations")
+    elif unit.kind == "traits":
+        from dsanalysis.traits.pipeline import run_traits
+
+        summary = run_traits(store, [d.name for d in study.datasets], extractors=tuple(p["extractors"]), jobs=p["jobs"],
+                             seed=study.split.seed)
+        report(summary.lines()[0])
+    elif unit.kind == "analysis":
+        from dsanalysis.stats.analyses import Settings, run_analysis
+
+        analysis_id, _ = run_analysis(store, p["name"], Settings(seed=study.split.seed))
+        report(f"{unit.label}: stored as analysis {analysis_id}")
+    elif unit.kind == "report":
+        from dsanalysis.report.render import render_report, write_report
+        from dsanalysis.report.sections import build_report_context, default_out_dir
+
+        out = Path(p["out"]) if p["out"] else default_out_dir(store.path)
+        path = write_report(render_report(build_report_context(store)), out)
+        report(f"report: {path}")
+    else:
+        raise ValueError(f"unknown unit kind {unit.kind!r}")
+
+
+def run_study(store: Store, study: StudyConfig, report: Report = print) -> list[UnitOutcome]:
+    """Run every unit in order; finished units cost only the check that they are finished."""
+    outcomes = []
+    units = study_units(study)
+    for unit in progress(units, total=len(units), desc=f"study {study.name}", unit="unit"):
+        started = time.perf_counter()
+        if unit.kind in ("train", "evaluate") and unit_status(store, study, unit) == "done":
+            outcomes.append(UnitOutcome(unit, "skipped", time.perf_counter() - started))
+            continue
+        run_unit(store, study, unit, report)
+        outcomes.append(UnitOutcome(unit, "ran", time.perf_counter() - started))
+    return outcomes
+
+
+def plan_frame(store: Store | None, study: StudyConfig) -> pd.DataFrame:
+    """kind, label, status ('done', 'pending'; everything is pending without a store), key."""
+    rows = []
+    for unit in study_units(study):
+        status = "pending" if store is None else unit_status(store, study, unit)
+        rows.append({"kind": unit.kind, "unit": unit.label, "status": status, "key": unit.key})
+    return pd.DataFrame(rows)
