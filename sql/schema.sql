@@ -173,7 +173,7 @@ CREATE TABLE image_traits (
 -- Per-dataset traits; n is the number of images the value rests on.
 CREATE TABLE dataset_traits (
     dataset      VARCHAR NOT NULL,
-    trait        VARCHAR NOT NULL,   -- e.g. 'images', 'sharpness.mean', 'ita_category.entropy' (docs/traits.md)
+    trait        VARCHAR NOT NULL,   -- e.g. 'images', 'sharpness.mean', 'ita_category.entropy' (README: Dataset traits)
     class        VARCHAR NOT NULL,   -- 'all', 'real' or 'fake'
     value        DOUBLE,
     ci_low       DOUBLE,
@@ -221,7 +221,7 @@ CREATE TABLE analyses (
     created_at        TIMESTAMP NOT NULL
 );
 
--- Analysis output tables in long form: one row per cell, so every tidy table of docs/statistics.md
+-- Analysis output tables in long form: one row per cell, so every tidy table of the README's Statistics reference
 -- is stored with its provenance whatever its columns (the library's tables may grow a column without
 -- a schema change). Typed, wide views of each result are the named queries analysis_* in sql/queries
 -- (python -m dsanalysis sql --list); Python reads one back with dsanalysis.stats.results.load_result.

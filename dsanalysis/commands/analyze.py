@@ -12,7 +12,7 @@
 
 Only complete trained runs count. Results go to the store (tables analyses and analysis_results;
 typed views: python -m dsanalysis sql --list, queries analysis_*); columns are documented in
-docs/statistics.md. What cannot be estimated is listed under "notes", never left as a bare gap.
+the README (Statistics reference). What cannot be estimated is listed under "notes", never left as a bare gap.
 """
 
 from __future__ import annotations

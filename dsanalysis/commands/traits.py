@@ -13,7 +13,7 @@ Examples:
   python -m dsanalysis traits
   python -m dsanalysis traits mesonet lfw --jobs 2
   python -m dsanalysis traits --extractors quality,faces,skin,deepface
-See docs/traits.md for every trait's definition and unit.
+The README's Dataset traits section defines every trait and its unit.
 """
 
 from __future__ import annotations

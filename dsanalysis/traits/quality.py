@@ -1,7 +1,7 @@
 """Image-quality descriptors of one decoded image: size, JPEG quality, sharpness, noise, tone, colour, spectrum.
 
 Every function takes an 8-bit RGB array (H, W, 3) as :func:`dsanalysis.imaging.read_rgb` returns it.
-Values are on the 0-255 intensity scale unless stated; docs/traits.md lists each with its unit.
+Values are on the 0-255 intensity scale unless stated; the README (Dataset traits) lists each with its unit.
 """
 
 from __future__ import annotations
