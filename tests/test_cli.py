@@ -96,5 +96,7 @@ def test_light_commands_do_not_import_tensorflow_or_deepface(tmp_path, small_sto
         "heavy = sorted(m for m in ('tensorflow', 'keras', 'deepface', 'torch') if m in sys.modules)\n"
         "print('HEAVY', heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # run outside the checkout: `python -c` puts the working directory first on sys.path, which would
+    # shadow the installed package with the source folder
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert "HEAVY []" in out

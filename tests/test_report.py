@@ -62,7 +62,9 @@ def test_report_does_not_import_tensorflow(tmp_path):
         f"assert main(['--store', {str(store)!r}, 'report', '--out', {str(tmp_path / 'r')!r}]) == 0\n"
         "print('HEAVY', sorted(m for m in ('tensorflow', 'keras', 'deepface') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # run outside the checkout: `python -c` puts the working directory first on sys.path, which would
+    # shadow the installed package with the source folder
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert "HEAVY []" in out
 
 

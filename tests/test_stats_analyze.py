@@ -150,9 +150,9 @@ def test_long_cells_round_trip_keeps_types_order_and_infinity(store_path):
     assert list(back["flag"]) == [1.0, 0.0] and np.isinf(back.loc[0, "vif"]) and back.loc[1, "vif"] == 2.0
 
 
-def test_stats_never_imports_plotting_templating_or_tensorflow():
+def test_stats_never_imports_plotting_templating_or_tensorflow(tmp_path):
     code = ("import sys, dsanalysis.stats.analyses, dsanalysis.stats.results, dsanalysis.commands.analyze; "
             "bad = [m for m in ('tensorflow', 'matplotlib', 'jinja2', 'keras', 'deepface') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -150,8 +150,10 @@ def _section_traits_performance(store: Store, style: FigureStyle) -> dict[str, A
     if n_correlations:  # rows without a coefficient (too few datasets) are explained by the notes instead
         correlations = correlations[correlations["r"].notna()].sort_values(["q_value", "p_permutation"], na_position="last")
     pair = load_result(store, "traits", "pair_regression")
-    if not pair.empty:
-        pair = pair.sort_values(["q_value", "p_value"], na_position="last")
+    if not pair.empty:  # as for correlations: rows with no estimate are explained by the notes
+        pair = pair[pair["estimate"].notna()].sort_values(["q_value", "p_value"], na_position="last")
+    mantel = load_result(store, "traits", "mantel")
+    mantel = mantel[mantel["r"].notna()] if not mantel.empty else mantel
     odds = load_result(store, "traits", "image_odds_ratios")
     profile = load_result(store, "traits", "profile")
     sample_size = [n["message"] for n in notes if n["section"] == "dataset_level" and n["subject"] == "sample size"]
@@ -161,7 +163,7 @@ def _section_traits_performance(store: Store, style: FigureStyle) -> dict[str, A
         "correlations": _records(correlations.head(30)) if n_correlations else [],
         "n_correlations": n_correlations,
         "pair": _records(pair.head(30)) if not pair.empty else [],
-        "mantel": _records(load_result(store, "traits", "mantel")),
+        "mantel": _records(mantel),
         "odds": _records(odds),
         "profile": _records(profile.head(15)) if not profile.empty else [],
         "notes": [n for n in notes if n["subject"] != "sample size"][:40],
