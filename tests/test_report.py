@@ -55,11 +55,12 @@ def test_store_without_runs_gives_summary_only(cli, tmp_path):
     assert "no model has been trained yet" in html
 
 
-def test_report_does_not_import_tensorflow(tmp_path):
+def test_report_and_figures_do_not_import_tensorflow(tmp_path):
     store = build_study_store(tmp_path, ["a", "b"], seeds=(0,))
     code = (
         "import sys\nfrom dsanalysis.cli import main\n"
         f"assert main(['--store', {str(store)!r}, 'report', '--out', {str(tmp_path / 'r')!r}]) == 0\n"
+        f"assert main(['--store', {str(store)!r}, 'figures', '--out', {str(tmp_path / 'f')!r}]) == 0\n"
         "print('HEAVY', sorted(m for m in ('tensorflow', 'keras', 'deepface') if m in sys.modules))\n"
     )
     # run outside the checkout: `python -c` puts the working directory first on sys.path, which would
