@@ -9,6 +9,7 @@ visible the blending seam is).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -48,7 +49,9 @@ def face_swap(
     inner_lab, base_lab = color.rgb2lab(inner), color.rgb2lab(base)
     shift = (base_lab[region].mean(axis=0) - inner_lab[region].mean(axis=0)) * (1 - colour_mismatch)
     shift += rng.normal(0.0, 4.0 * colour_mismatch, 3) * np.array([1.0, 0.5, 0.5])
-    inner = np.clip(color.lab2rgb(inner_lab + shift), 0, 1)
+    with warnings.catch_warnings():  # shifted colours may leave the sRGB gamut: clipping them is intended
+        warnings.simplefilter("ignore", UserWarning)
+        inner = np.clip(color.lab2rgb(inner_lab + shift), 0, 1)
 
     blended = base * (1 - mask[..., None]) + inner * mask[..., None]
     seam = 4.0 * mask * (1 - mask)  # peaks (1) on the blending boundary
