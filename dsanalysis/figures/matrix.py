@@ -13,6 +13,10 @@ from dsanalysis.figures.style import SEQUENTIAL_CMAP, FigureStyle
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+#: cells are annotated with their value up to this many columns; beyond, the labels overlap at
+#: single-column width (the values are in the report's table) and drawing them was 70% of the figure's cost
+MAX_ANNOTATED_COLUMNS = 12
+
 
 def matrix_heatmap(
     frame: pd.DataFrame,
@@ -25,7 +29,11 @@ def matrix_heatmap(
     vmin: float = 0.0,
     vmax: float = 1.0,
 ) -> Figure:
-    """Heatmap of ``value`` with one row per training dataset and one column per evaluated dataset."""
+    """Heatmap of ``value`` with one row per training dataset and one column per evaluated dataset.
+
+    Cells carry their value as text when there are at most :data:`MAX_ANNOTATED_COLUMNS` columns;
+    in-domain cells are outlined.
+    """
     import matplotlib
 
     for name in (row, column, value):
@@ -49,7 +57,8 @@ def matrix_heatmap(
                 if np.isnan(cell):
                     continue
                 shade = (cell - vmin) / (vmax - vmin) if vmax > vmin else 0.5
-                ax.text(j, i, f"{cell:.2f}", ha="center", va="center", color="black" if shade > 0.55 else "white")
+                if n_cols <= MAX_ANNOTATED_COLUMNS:
+                    ax.text(j, i, f"{cell:.2f}", ha="center", va="center", color="black" if shade > 0.55 else "white")
                 if train == evaluated:
                     ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.5, ec="#D55E00"))
         colorbar = figure.colorbar(image, ax=ax, shrink=0.9)
