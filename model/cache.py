@@ -31,9 +31,13 @@ decode_count = 0
 
 def resized_rgb(path: str | Path, size: int, method: str) -> np.ndarray:
     """One image as uint8 RGB ``(size, size, 3)``: decoded by :func:`read_rgb`, then resized."""
+    return resize_rgb(read_rgb(path), size, method)
+
+
+def resize_rgb(pixels: np.ndarray, size: int, method: str) -> np.ndarray:
+    """A uint8 RGB array resized to ``(size, size, 3)`` with one of :data:`RESIZE_METHODS`."""
     from PIL import Image
 
-    pixels = read_rgb(path)
     if pixels.shape[:2] == (size, size):
         return pixels
     resample = getattr(Image.Resampling, RESIZE_METHODS[method])

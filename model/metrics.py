@@ -1,4 +1,4 @@
-"""Detection metrics from per-image scores, with seeded bootstrap intervals and group-level variants.
+"""Detection metrics from per-image scores, with seeded bootstrap intervals and group- and video-level variants.
 
 Inputs are text labels ('real'/'fake') and ``score_real`` = P(real). An image is predicted real
 when ``score_real > 0.5``. Ranking metrics (AUC, AP, EER, TPR@FPR) treat FAKE as the positive
@@ -123,18 +123,26 @@ def detection_metrics(labels: np.ndarray, score_real: np.ndarray, *, resamples: 
     return pd.DataFrame(rows)
 
 
-def group_scores(frame: pd.DataFrame) -> pd.DataFrame:
-    """Scores averaged per group (video, identity): one row per (group_id, label) of grouped images.
+def group_scores(frame: pd.DataFrame, by: str = "group_id", how: str = "mean") -> pd.DataFrame:
+    """Scores aggregated per group (video, identity): one row per (group, label) of grouped images.
 
     Parameters
     ----------
     frame
-        Columns group_id, label, score_real; rows without group_id are left out.
+        Columns ``by``, label, score_real; rows where ``by`` is missing are left out.
+    by
+        The grouping column: 'group_id' (video or identity), or 'source_path' (the video a frame was cut from).
+    how
+        'mean' (as the MesoNet paper and current benchmarks score videos) or 'median' of the scores.
 
     Returns
     -------
-    DataFrame with columns group_id, label, score_real, n_images.
+    DataFrame with columns ``by``, label, score_real, n_images.
     """
-    grouped = frame.dropna(subset=["group_id"])
-    return (grouped.groupby(["group_id", "label"], as_index=False)
-            .agg(score_real=("score_real", "mean"), n_images=("score_real", "size")))
+    if how not in ("mean", "median"):
+        raise ValueError(f"how must be 'mean' or 'median', not {how!r}")
+    if by not in frame.columns:
+        raise ValueError(f"frame has no column {by!r} to group by")
+    grouped = frame.dropna(subset=[by])
+    return (grouped.groupby([by, "label"], as_index=False)
+            .agg(score_real=("score_real", how), n_images=("score_real", "size")))

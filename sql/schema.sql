@@ -1,4 +1,4 @@
--- schema-version: 1
+-- schema-version: 2
 -- The dsanalysis results store. One DuckDB file holds everything the package produces.
 -- Conventions used by every table:
 --   * label is the text 'real' or 'fake'; nothing stores a bare 0/1 class.
@@ -52,7 +52,40 @@ CREATE TABLE images (
     height        INTEGER,
     channels      INTEGER,               -- bands in the file before conversion
     ingested_at   TIMESTAMP NOT NULL,
-    UNIQUE (dataset, rel_path)
+    source_path   VARCHAR,               -- face crops: the video or photo (relative to datasets.root) it was cut from
+    frame_index   INTEGER,               -- face crops from videos: 0-based frame number in source_path
+    crop_path     VARCHAR,               -- face crops: absolute path of the saved crop (the image the study reads)
+    UNIQUE (dataset, rel_path)           -- a video frame's rel_path is '<video>#frame=<index, 6 digits>'
+);
+
+-- One row per video (or, with --crop-faces, photo) that face crops were cut from, readable or not.
+CREATE TABLE sources (
+    dataset          VARCHAR NOT NULL,
+    rel_path         VARCHAR NOT NULL,   -- path relative to datasets.root
+    kind             VARCHAR NOT NULL,   -- 'video' or 'image'
+    label            VARCHAR NOT NULL,
+    group_id         VARCHAR,
+    source_split     VARCHAR,
+    status           VARCHAR NOT NULL,   -- 'ok', 'partial' (some sampled frames unusable, see reason) or 'rejected'
+    reason           VARCHAR,            -- why partial or rejected (zero-byte, truncated, unknown codec, short, no face)
+    byte_size        BIGINT,
+    mtime_ns         BIGINT,
+    frame_count      INTEGER,            -- frames the container reports (videos)
+    fps              DOUBLE,
+    width            INTEGER,
+    height           INTEGER,
+    codec            VARCHAR,            -- FourCC the container reports (videos)
+    frames_sampled   INTEGER,            -- frames asked for
+    frames_read      INTEGER,            -- frames decoded
+    faces_cropped    INTEGER,            -- crops saved (one per frame with a face)
+    settings_key     VARCHAR,            -- the crop_settings the crops were made with
+    PRIMARY KEY (dataset, rel_path)
+);
+
+-- Frame sampling and face crop settings, by their stable key (sources.settings_key).
+CREATE TABLE crop_settings (
+    settings_key  VARCHAR PRIMARY KEY,
+    settings      VARCHAR NOT NULL     -- JSON: frames or every, margin, size, align, format, jpeg_quality, detector side
 );
 
 -- Extra manifest columns, kept as user-supplied per-image attributes (text; cast in SQL as needed).
@@ -97,7 +130,7 @@ CREATE TABLE runs (
     config_name       VARCHAR,
     config            VARCHAR,              -- JSON of every training setting
     seed              INTEGER,
-    status            VARCHAR NOT NULL,     -- 'running', 'complete' or 'failed'
+    status            VARCHAR NOT NULL,     -- 'running', 'complete', 'failed' or 'interrupted' (Ctrl-C)
     error             VARCHAR,
     weights_path      VARCHAR,
     weights_sha256    VARCHAR,

@@ -2,23 +2,34 @@
 
 PATH is a folder with class folders (real/ plus df/, fake/, forged/, deepfake/, manipulated/ or
 fake_*/), optionally under split folders (train/, validation/, test/, ...), or a CSV/Parquet
-manifest with columns path,label[,group,split,...]. Re-running is incremental: unchanged files
-are not read again, changed and removed files are updated.
+manifest with columns path,label[,group,split,...], or a FaceForensics++ or Celeb-DF folder as
+downloaded. Videos (.mp4, .avi, .mov, .mkv, .webm) are sampled (32 evenly spaced frames by default)
+and each frame's face is cropped and saved next to the store; --crop-faces does the same for
+photos. Re-running is incremental: unchanged files are not read again, changed and removed files
+are updated.
+
+Examples:
+  python -m dsanalysis ingest mesonet ../shared/datasets/mesonet
+  python -m dsanalysis ingest ffpp data/FaceForensics++ --compression c23 --per-method --jobs 2
+  python -m dsanalysis ingest celebdf data/Celeb-DF-v2 --frames 16
+  python -m dsanalysis ingest lfw ../shared/datasets/lfw_faceswap --crop-faces
 """
 
 from __future__ import annotations
 
 import argparse
 
+from dsanalysis.errors import UserError
+
 ORDER = 10
-HELP = "register a dataset folder or manifest and index its images in the store"
+HELP = "register a dataset folder, manifest or video dataset and index its images in the store"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="dataset name used everywhere in the store")
+    parser.add_argument("name", help="dataset name used everywhere in the store (with --per-method, the prefix)")
     parser.add_argument("path", help="dataset folder, or a manifest file (.csv, .parquet)")
-    parser.add_argument("--layout", choices=["auto", "folders", "manifest"], default="auto",
-                        help="how to read PATH (default: auto)")
+    parser.add_argument("--layout", choices=["auto", "folders", "manifest", "faceforensics", "celebdf"], default="auto",
+                        help="how to read PATH (default: auto, which recognises FaceForensics++ and Celeb-DF folders)")
     parser.add_argument("--manifest", metavar="FILE", help="manifest whose paths are relative to PATH")
     parser.add_argument("--numeric-label-one", choices=["fake", "real"], default="fake",
                         help="what label 1 means in a manifest with 1/0 labels (default: fake, as detection benchmarks use)")
@@ -26,20 +37,60 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="regular expression with one capture group drawing a group id (video, identity) "
                         "from each relative path, e.g. '/(\\d+)_\\d+\\.jpg$'")
     parser.add_argument("--min-side", type=int, default=None, help="reject images whose shorter side is below this (default: 32 px)")
+    videos = parser.add_argument_group("videos and face crops")
+    videos.add_argument("--crop-faces", action="store_true",
+                        help="also cut the face out of every photo (for datasets of uncropped photos); videos always are")
+    sampling = videos.add_mutually_exclusive_group()
+    sampling.add_argument("--frames", type=int, default=None, metavar="N",
+                          help="frames sampled per video, evenly spaced from first to last (default 32)")
+    sampling.add_argument("--every", type=int, default=None, metavar="K", help="sample every K-th frame instead")
+    videos.add_argument("--crop-margin", type=float, default=1.3, help="crop side / longer side of the face box (default 1.3)")
+    videos.add_argument("--crop-size", type=int, default=256, help="side of the saved crop in pixels (default 256)")
+    videos.add_argument("--align-faces", action="store_true", help="rotate each face so the eyes are level before cropping")
+    videos.add_argument("--crop-format", choices=["png", "jpeg"], default="png",
+                        help="png (lossless, default) or jpeg (see --crop-quality)")
+    videos.add_argument("--crop-quality", type=int, default=95, help="JPEG quality of saved crops (default 95)")
+    videos.add_argument("--jobs", type=int, default=1, help="worker processes cropping videos in parallel (default 1)")
+    videos.add_argument("--compression", metavar="NAME",
+                        help="FaceForensics++: which compression folder to read (raw, c23, c40; needed when several exist)")
+    videos.add_argument("--per-method", action="store_true",
+                        help="FaceForensics++: register each manipulation method as dataset NAME-METHOD with the originals")
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from dsanalysis.imaging import MIN_SIDE
-    from dsanalysis.ingest import ingest_dataset
+    from dsanalysis.ingest import CropSettings, ingest_dataset
+    from dsanalysis.ingest.published import FACEFORENSICS, faceforensics_methods, published_layout
     from dsanalysis.store import open_store
 
+    crop = CropSettings(frames=None if args.every is not None else (args.frames or CropSettings.frames), every=args.every,
+                        margin=args.crop_margin, size=args.crop_size, align=args.align_faces, format=args.crop_format,
+                        jpeg_quality=args.crop_quality)
+    crop.check()
+    root = Path(args.path).expanduser()
+    layout = args.layout
+    if layout == "auto" and root.is_dir() and args.manifest is None:
+        layout = published_layout(root.resolve()) or layout
+    if (args.per_method or args.compression) and layout != FACEFORENSICS:
+        raise UserError(f"--per-method and --compression apply to a FaceForensics++ folder; {root} is not one "
+                        "(expected original_sequences/ and manipulated_sequences/)")
+    targets: list[tuple[str, str | None]] = [(args.name, None)]
+    if args.per_method:
+        methods = faceforensics_methods(root.resolve())
+        if not methods:
+            raise UserError(f"{root}: no manipulation methods under manipulated_sequences/")
+        targets = [(f"{args.name}-{method}", method) for method in methods]
     with open_store(args.store) as store:
-        summary = ingest_dataset(
-            store, args.name, args.path, layout=args.layout, manifest=args.manifest,
-            numeric_label_one=args.numeric_label_one, group_pattern=args.group_pattern,
-            min_side=MIN_SIDE if args.min_side is None else args.min_side,
-        )
-    for line in summary.lines():
-        print(line)
-    print(f"  {summary.files} files in {summary.seconds:.1f} s ({summary.files / max(summary.seconds, 1e-9):.0f} files/s)")
+        for name, method in targets:
+            summary = ingest_dataset(
+                store, name, args.path, layout=layout, manifest=args.manifest,
+                numeric_label_one=args.numeric_label_one, group_pattern=args.group_pattern,
+                min_side=MIN_SIDE if args.min_side is None else args.min_side, crop_faces=args.crop_faces, crop=crop,
+                method=method, compression=args.compression, jobs=args.jobs,
+            )
+            for line in summary.lines():
+                print(line)
+            print(f"  {summary.files} files in {summary.seconds:.1f} s ({summary.files / max(summary.seconds, 1e-9):.0f} files/s)")
     return 0

@@ -1,4 +1,9 @@
-"""Index a dataset's files in the store: hash, probe, diff against what is there, write atomically."""
+"""Index a dataset's files in the store: hash, probe, diff against what is there, write atomically.
+
+Videos (and, with ``crop_faces``, photos) are not indexed as they are: their sampled frames' face
+crops are (see :mod:`dsanalysis.ingest.sources`), one image row per sampled frame, and the source
+itself gets a row in ``sources`` with its status.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +19,26 @@ import pandas as pd
 from dsanalysis import __version__
 from dsanalysis.errors import UserError
 from dsanalysis.imaging import MIN_SIDE, Probe, probe_image
+from dsanalysis.ingest.crops import CropSettings
 from dsanalysis.ingest.layout import MANIFEST_SUFFIXES, Candidate, Layout, discover_folders, read_manifest
+from dsanalysis.ingest.published import CELEBDF, FACEFORENSICS, published_layout, read_celebdf, read_faceforensics
+from dsanalysis.ingest.sources import SourceResult, crop_folder, crop_sources
+from dsanalysis.ingest.video import is_video
 from dsanalysis.progress import progress
-from dsanalysis.store import Store
+from dsanalysis.store import Store, artifacts_dir
+
+LAYOUTS = ("auto", "folders", "manifest", FACEFORENSICS, CELEBDF)
 
 #: Columns of the images table that ingest writes (ingested_at is set by the insert).
 IMAGE_COLUMNS = [
     "image_id", "dataset", "rel_path", "label", "group_id", "source_split", "status", "reason",
     "content_hash", "byte_size", "mtime_ns", "format", "mode", "width", "height", "channels",
+    "source_path", "frame_index", "crop_path",
+]
+#: Columns of the sources table that ingest writes.
+SOURCE_COLUMNS = [
+    "dataset", "rel_path", "kind", "label", "group_id", "source_split", "status", "reason", "byte_size", "mtime_ns",
+    "frame_count", "fps", "width", "height", "codec", "frames_sampled", "frames_read", "faces_cropped", "settings_key",
 ]
 _METADATA = ("label", "group_id", "source_split")
 _PROBE_FIELDS = ("status", "reason", "format", "mode", "width", "height", "channels")
@@ -46,6 +63,13 @@ class IngestSummary:
     duplicates_across: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    source_counts: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, status) of videos/photos cropped
+    source_problems: list[tuple[str, str, str]] = field(default_factory=list)  # (rel_path, status, reason)
+    frames_sampled: int = 0
+    frames_read: int = 0
+    faces_cropped: int = 0
+    sources_reused: int = 0
+    crop_settings: CropSettings | None = None
 
     @property
     def changed_anything(self) -> bool:
@@ -68,8 +92,23 @@ class IngestSummary:
         )
         if self.split_counts:
             out.append("  dataset's own splits: " + ", ".join(f"{s} {n}" for s, n in sorted(self.split_counts.items())))
+        for kind in ("video", "image"):
+            counts = {status: n for (k, status), n in self.source_counts.items() if k == kind}
+            if counts:
+                name = "videos" if kind == "video" else "photos cropped"
+                out.append(f"  {name}: {sum(counts.values())} (" + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + ")")
+        if self.source_counts:
+            crop = self.crop_settings
+            described = f"{crop.format} {crop.size} px, margin {crop.margin}" + (", aligned" if crop.align else "") if crop else ""
+            out.append(f"  frames sampled: {self.frames_sampled}, decoded: {self.frames_read}, face crops: "
+                       f"{self.faces_cropped} ({described}); {self.sources_reused} sources reused from the crop cache")
         for note in self.notes:
             out.append(f"  note: {note}")
+        if self.source_problems:
+            out.append("  videos and photos with problems:")
+            out.extend(f"    {path} ({status}): {reason}" for path, status, reason in self.source_problems[:max_listed])
+            if len(self.source_problems) > max_listed:
+                out.append(f"    ... and {len(self.source_problems) - max_listed} more (query: ingest_problems)")
         rejected = [p for p in self.problems if p[1] == "rejected"]
         converted = [p for p in self.problems if p[1] == "converted"]
         for title, rows in (("rejected", rejected), ("converted", converted)):
@@ -90,9 +129,20 @@ class IngestSummary:
         return out
 
 
-def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_one: str, group_pattern: str | None) -> Layout:
-    if layout not in {"auto", "folders", "manifest"}:
-        raise UserError(f"unknown layout {layout!r}; use auto, folders or manifest")
+def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_one: str, group_pattern: str | None,
+                 method: str | None = None, compression: str | None = None) -> Layout:
+    if layout not in LAYOUTS:
+        raise UserError(f"unknown layout {layout!r}; use {', '.join(LAYOUTS)}")
+    if layout == "auto" and manifest is None and path.is_dir():
+        layout = published_layout(path) or layout
+    if layout in (FACEFORENSICS, CELEBDF) and not path.is_dir():
+        raise UserError(f"{path} is not a folder (the {layout} layout is a folder of videos)")
+    if method is not None and layout != FACEFORENSICS:
+        raise UserError(f"{path}: a manipulation method applies to the FaceForensics++ layout only (found {layout})")
+    if layout == FACEFORENSICS:
+        return read_faceforensics(path, method, compression)
+    if layout == CELEBDF:
+        return read_celebdf(path)
     is_manifest_file = path.is_file() and path.suffix.lower() in MANIFEST_SUFFIXES
     if layout == "manifest" or manifest is not None or (layout == "auto" and is_manifest_file):
         if manifest is not None:
@@ -156,8 +206,17 @@ def ingest_dataset(
     numeric_label_one: str = "fake",
     group_pattern: str | None = None,
     min_side: int = MIN_SIDE,
+    crop_faces: bool = False,
+    crop: CropSettings | None = None,
+    method: str | None = None,
+    compression: str | None = None,
+    jobs: int = 1,
 ) -> IngestSummary:
     """Register dataset ``name`` from ``path`` and index its files; re-running is incremental.
+
+    Videos are sampled and cut into face crops with ``crop`` (default :class:`CropSettings`); with
+    ``crop_faces`` photos are too. ``method`` and ``compression`` choose part of a FaceForensics++
+    folder; ``jobs`` worker processes crop in parallel.
 
     Raises :class:`UserError` (and writes nothing) when the path does not exist, holds no files,
     or holds usable images of one class only.
@@ -170,9 +229,15 @@ def ingest_dataset(
     path = Path(path).expanduser()
     if not path.exists():
         raise UserError(f"dataset path {path} does not exist")
-    found = _read_layout(path.resolve(), layout, manifest, numeric_label_one, group_pattern)
+    if jobs < 1:
+        raise UserError(f"--jobs must be at least 1, not {jobs}")
+    found = _read_layout(path.resolve(), layout, manifest, numeric_label_one, group_pattern, method, compression)
     if not found.candidates:
         raise UserError(f"{path}: no files found in its class folders or manifest")
+    crop = crop or CropSettings()
+    crop.check()
+    derived = _derived_rows(store, found, crop, crop_faces, jobs, name)
+    cropping = derived is not None
 
     existing = store.query("ingest_existing_images", dataset=name)
     known_by_path = {r["rel_path"]: r for r in existing.to_dict("records")}
@@ -181,16 +246,32 @@ def ingest_dataset(
         attributes_now.setdefault(int(image_id), {})[attr] = value
 
     summary = IngestSummary(name, found.kind, files=len(found.candidates), notes=list(found.notes))
+    plain = [c for c in found.candidates if not _is_cropped(c, crop_faces)]
+    entries: list[tuple[Candidate, dict | None]] = [(c, None) for c in plain]
+    source_rows: list[dict] = []
+    if derived is not None:
+        results, made = derived
+        entries.extend(made)
+        summary.crop_settings = crop
+        source_rows = _source_rows(name, found, results, crop, crop_faces)
+        _count_sources(summary, source_rows, results)
+    summary.files = len(entries)
+    listed: set[str] = set()
     rows, attribute_rows, drop_ids, fresh = [], [], [], []
-    for candidate in progress(found.candidates, total=len(found.candidates), desc=f"ingest {name}", unit="file"):
-        known = known_by_path.get(candidate.rel_path)
-        row, outcome = _examine(found.root, candidate, known, min_side)
+    for candidate, made_row in progress(entries, total=len(entries), desc=f"ingest {name}", unit="file"):
+        if made_row is None:
+            known = known_by_path.get(candidate.rel_path)
+            row, outcome = _examine(found.root, candidate, known, min_side)
+        else:
+            known = known_by_path.get(made_row["rel_path"])
+            row, outcome = made_row, _derived_outcome(made_row, known)
+        listed.add(row["rel_path"])
         summary.status_counts[row["status"]] += 1
         if row["status"] != "rejected":
             summary.label_counts[row["label"]] += 1
             if row["source_split"]:
                 summary.split_counts[row["source_split"]] += 1
-        if row["status"] != "ok":
+        if row["status"] != "ok" and made_row is None:  # crop problems are summed up per video or photo
             summary.problems.append((row["rel_path"], row["status"], row["reason"]))
         if outcome == "same_content":
             same_metadata = all(_same(known[k], row[k]) for k in _METADATA) \
@@ -213,7 +294,6 @@ def ingest_dataset(
             summary.new += 1
             fresh.append(row)
         rows.append((row, candidate.attributes))
-    listed = {c.rel_path for c in found.candidates}
     removed = [int(r["image_id"]) for p, r in known_by_path.items() if p not in listed]
     summary.removed = len(removed)
     drop_ids.extend(removed)
@@ -228,7 +308,12 @@ def ingest_dataset(
 
     registered = store.con.execute("SELECT root FROM datasets WHERE dataset = ?", [name]).fetchone()
     moved = registered is not None and registered[0] != str(found.root)
-    if rows or removed or moved or registered is None:
+    sources_frame = pd.DataFrame(source_rows, columns=SOURCE_COLUMNS).astype(
+        {c: "Int64" for c in ("byte_size", "mtime_ns", "frame_count", "width", "height", "frames_sampled", "frames_read",
+                              "faces_cropped")} | {"fps": "Float64"})
+    stored_sources = store.query("ingest_existing_sources", dataset=name)
+    sources_changed = _source_digest(stored_sources) != _source_digest(sources_frame)
+    if rows or removed or moved or registered is None or sources_changed:
         with store.transaction():
             new_ids = store.query("ingest_allocate_image_ids", n=len(fresh))["image_id"].tolist() if fresh else []
             for row, image_id in zip(fresh, new_ids, strict=True):
@@ -241,6 +326,12 @@ def ingest_dataset(
                 numeric_label_one=numeric_label_one if found.kind == "manifest" else None,
                 group_pattern=group_pattern, package_version=__version__,
             )
+            if cropping:
+                store.execute("ingest_insert_crop_settings", settings_key=crop.key, settings=crop.to_json())
+            store.con.register("ingest_sources", sources_frame)
+            store.execute("ingest_delete_sources", dataset=name)
+            store.execute("ingest_insert_sources")
+            store.con.unregister("ingest_sources")
             store.con.register("ingest_drop", pd.DataFrame({"image_id": pd.Series(drop_ids, dtype="int64")}))
             store.execute("ingest_delete_images")
             frame = pd.DataFrame([r for r, _ in rows], columns=[c for c in IMAGE_COLUMNS if c != "dataset"])
@@ -265,6 +356,97 @@ def ingest_dataset(
     return summary
 
 
+def _is_cropped(candidate: Candidate, crop_faces: bool) -> bool:
+    """Whether a candidate is indexed through its face crops (every video; photos with crop_faces)."""
+    return crop_faces or is_video(candidate.rel_path)
+
+
+def _derived_rows(store: Store, found: Layout, crop: CropSettings, crop_faces: bool, jobs: int,
+                  name: str) -> tuple[dict[str, SourceResult], list[tuple[Candidate, dict]]] | None:
+    """Crop the layout's videos (and photos with ``crop_faces``); the sources' results and one images row per frame.
+
+    None when nothing in the dataset is cropped.
+    """
+    cropped = [c for c in found.candidates if _is_cropped(c, crop_faces)]
+    if not cropped:
+        return None
+    videos = [c.rel_path for c in cropped if is_video(c.rel_path)]
+    photos = [c.rel_path for c in cropped if not is_video(c.rel_path)]
+    folder = crop_folder(artifacts_dir(store.path), found.root, crop)
+    finished = crop_sources(found.root, videos, photos, crop, folder, jobs=jobs)
+    results = {r.rel_path: r for r in progress(finished, total=len(cropped), desc=f"crop faces {name}", unit="source")}
+    fmt = "PNG" if crop.format == "png" else "JPEG"
+    made: list[tuple[Candidate, dict]] = []
+    for candidate in cropped:
+        result = results[candidate.rel_path]
+        video = result.kind == "video"
+        group = candidate.group_id if candidate.group_id is not None or not video else candidate.rel_path
+        for frame in result.frames:
+            ok = frame.status == "ok"
+            rel_path = f"{candidate.rel_path}#frame={frame.frame_index:06d}" if video else candidate.rel_path
+            made.append((candidate, {
+                "rel_path": rel_path, "label": candidate.label, "group_id": group, "source_split": candidate.source_split,
+                "status": frame.status, "reason": frame.reason, "content_hash": frame.content_hash,
+                "byte_size": frame.byte_size, "mtime_ns": None, "format": fmt if ok else None, "mode": "RGB" if ok else None,
+                "width": crop.size if ok else None, "height": crop.size if ok else None, "channels": 3 if ok else None,
+                "source_path": candidate.rel_path, "frame_index": frame.frame_index, "crop_path": frame.crop_path,
+            }))
+        if not result.frames and not video:  # unreadable photo: its row says why, as for uncropped files
+            made.append((candidate, {
+                "rel_path": candidate.rel_path, "label": candidate.label, "group_id": group,
+                "source_split": candidate.source_split, "status": "rejected", "reason": result.reason,
+                "content_hash": None, "byte_size": result.byte_size, "mtime_ns": None, "format": None, "mode": None,
+                "width": None, "height": None, "channels": None, "source_path": candidate.rel_path, "frame_index": None,
+                "crop_path": None,
+            }))
+    return results, made
+
+
+def _derived_outcome(row: dict, known: dict | None) -> str:
+    """'new', 'changed' or 'same_content' for a crop row against the stored row at its path."""
+    if known is None:
+        return "new"
+    same = all(_same(known[k], row[k]) for k in ("content_hash", "status", "reason", "crop_path", "frame_index"))
+    return "same_content" if same else "changed"
+
+
+def _source_rows(name: str, found: Layout, results: dict[str, SourceResult], crop: CropSettings,
+                 crop_faces: bool) -> list[dict]:
+    rows = []
+    for candidate in found.candidates:
+        if not _is_cropped(candidate, crop_faces):
+            continue
+        result = results[candidate.rel_path]
+        group = candidate.group_id if candidate.group_id is not None or result.kind != "video" else candidate.rel_path
+        rows.append({
+            "dataset": name, "rel_path": candidate.rel_path, "kind": result.kind, "label": candidate.label,
+            "group_id": group, "source_split": candidate.source_split, "status": result.status, "reason": result.reason,
+            "byte_size": result.byte_size, "mtime_ns": result.mtime_ns, "frame_count": result.frame_count,
+            "fps": result.fps, "width": result.width, "height": result.height, "codec": result.codec,
+            "frames_sampled": result.frames_sampled, "frames_read": result.frames_read,
+            "faces_cropped": result.faces_cropped, "settings_key": crop.key,
+        })
+    return rows
+
+
+def _count_sources(summary: IngestSummary, source_rows: list[dict], results: dict[str, SourceResult]) -> None:
+    for row in source_rows:
+        summary.source_counts[(row["kind"], row["status"])] += 1
+        summary.frames_sampled += row["frames_sampled"]
+        summary.frames_read += row["frames_read"]
+        summary.faces_cropped += row["faces_cropped"]
+        if row["status"] != "ok":
+            summary.source_problems.append((row["rel_path"], row["status"], row["reason"]))
+        summary.sources_reused += results[row["rel_path"]].reused
+
+
+def _source_digest(frame: pd.DataFrame) -> list[tuple]:
+    """The sources rows as sorted tuples of their identifying columns, to tell whether they changed."""
+    columns = ["rel_path", "kind", "label", "group_id", "source_split", "status", "reason", "byte_size", "mtime_ns",
+               "faces_cropped", "settings_key"]
+    return sorted(tuple(None if pd.isna(v) else v for v in row) for row in frame[columns].itertuples(index=False))
+
+
 def _same(a: object, b: object) -> bool:
     if pd.isna(a) and pd.isna(b):  # type: ignore[arg-type]
         return True
@@ -273,5 +455,5 @@ def _same(a: object, b: object) -> bool:
 
 def _typed_image_frame(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame[IMAGE_COLUMNS]
-    integer_columns = ["image_id", "byte_size", "mtime_ns", "width", "height", "channels"]
+    integer_columns = ["image_id", "byte_size", "mtime_ns", "width", "height", "channels", "frame_index"]
     return frame.astype({c: "Int64" for c in integer_columns} | {c: "object" for c in IMAGE_COLUMNS if c not in integer_columns})

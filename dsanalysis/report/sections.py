@@ -83,7 +83,8 @@ def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
             f"tested on {worst['test_dataset']}) to {best['accuracy']:.2f} (trained on {best['train_dataset']}, "
             f"tested on {best['test_dataset']}); 0.5 is chance on a balanced test set."
         )
-    return {"figures": figures, "cells": _records(cells), "reading": reading}
+    videos = store.query("cross_dataset_video_summary")
+    return {"figures": figures, "cells": _records(cells), "reading": reading, "video_cells": _records(videos)}
 
 
 def _uris(figures: dict[str, Any], style: FigureStyle) -> list[dict[str, str]]:

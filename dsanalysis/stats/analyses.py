@@ -61,7 +61,9 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
     Returns
     -------
     dict of DataFrame
-        'scores' (:func:`ranking.dataset_scores`), 'transfer' (:func:`ranking.transfer_matrix`),
+        'scores' (:func:`ranking.dataset_scores`; where evaluated images are video frames also the metrics
+        'video_accuracy' and 'video_auc', scored per video with intervals over trials), 'transfer'
+        (:func:`ranking.transfer_matrix`),
         'friedman', 'mean_ranks', 'pairwise' (each with a leading ``metric`` column; see
         :mod:`dsanalysis.stats.friedman`), 'mixed_model' (leading ``metric``; see
         :func:`mixed.crossed_mixed_model`), 'notes'.
@@ -76,6 +78,10 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
     predictions = inputs.predictions if inputs.cell_source == "predictions" else None
     tables["scores"] = ranking.dataset_scores(cells, predictions, n_boot=settings.n_boot, confidence=settings.confidence,
                                               seed=settings.seed, threshold=settings.threshold)
+    if not inputs.video_cells.empty:  # video level: each video scored by the mean of its frames' scores
+        video = ranking.dataset_scores(inputs.video_cells, None, metrics=TEST_METRICS, n_boot=settings.n_boot,
+                                       confidence=settings.confidence, seed=settings.seed, threshold=settings.threshold)
+        tables["scores"] = pd.concat([tables["scores"], video.assign(metric="video_" + video["metric"])], ignore_index=True)
     tables["transfer"] = ranking.transfer_matrix(cells)
     if len(train_sets) < 2:
         notes.append(("ranking", "tests", f"one training dataset ({train_sets[0]}): nothing to compare, no ranking tests"))

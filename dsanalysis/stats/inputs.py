@@ -26,6 +26,7 @@ class StudyInputs:
     cells: pd.DataFrame
     cell_source: str  # 'predictions', 'metrics' or 'none'
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (section, subject, message)
+    video_cells: pd.DataFrame = field(default_factory=pd.DataFrame)  # video-level accuracy and auc, as cells
 
     @property
     def datasets(self) -> list[str]:
@@ -70,7 +71,7 @@ def study_inputs(store: Store) -> StudyInputs:
     if nan_cells:
         notes.append(("inputs", "cells", f"{nan_cells} run x dataset metric values are undefined (e.g. AUC with one "
                       "class) and are left out of averages"))
-    return StudyInputs(runs, predictions, cells, source, notes)
+    return StudyInputs(runs, predictions, cells, source, notes, store.query("stats_video_metrics"))
 
 
 def dataset_traits(store: Store, trait_class: str = "all") -> pd.DataFrame:

@@ -112,7 +112,9 @@ def reduced_copy(rgb: np.ndarray, side: int = DETECT_SIDE) -> tuple[np.ndarray, 
 class MtcnnDetector:
     """MTCNN (``mtcnn`` package) on reduced copies, batched. Loads TensorFlow on first use."""
 
-    def __init__(self, threads: int | None = None):
+    def __init__(self, threads: int | None = None, side: int = DETECT_SIDE, min_face_size: int = MIN_FACE_SIZE):
+        # side, min_face_size: other callers (video frames, uncropped photos) look for smaller faces
+        self.side, self.min_face_size = side, min_face_size
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         import tensorflow as tf
 
@@ -127,14 +129,14 @@ class MtcnnDetector:
         self._mtcnn = MTCNN(device="CPU:0")
 
     def _run(self, images: list[np.ndarray]) -> list[list[dict]]:
-        result = self._mtcnn.detect_faces(images, min_face_size=MIN_FACE_SIZE)
+        result = self._mtcnn.detect_faces(images, min_face_size=self.min_face_size)
         return [list(r) for r in result]
 
     def detect(self, images: list[np.ndarray]) -> list[list[Face]]:
         """Faces in each of ``images`` (8-bit RGB arrays), in original pixels."""
         if not images:
             return []
-        reduced = [reduced_copy(image, DETECT_SIDE) for image in images]
+        reduced = [reduced_copy(image, self.side) for image in images]
         smalls = [small for small, _ in reduced]
         found = self._run(smalls)
         if len(smalls) > 1 and not any(found):

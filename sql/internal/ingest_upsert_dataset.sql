@@ -2,7 +2,7 @@
 -- description: Register a dataset, or update where and how it was read.
 -- param: dataset VARCHAR  dataset name
 -- param: root VARCHAR  absolute dataset folder
--- param: layout VARCHAR  'folders' or 'manifest'
+-- param: layout VARCHAR  'folders', 'manifest', 'faceforensics' or 'celebdf'
 -- param: manifest VARCHAR = NULL  absolute manifest path
 -- param: numeric_label_one VARCHAR = NULL  what label 1 means in a numeric manifest
 -- param: group_pattern VARCHAR = NULL  regular expression drawing group ids from paths

@@ -1,6 +1,7 @@
 -- name: analysis_scores
 -- description: In-domain and generalization score of each training dataset per metric (accuracy, accuracy_fake,
---   accuracy_real, auc), averaged over seeds and configurations, with bootstrap intervals over trials
+--   accuracy_real, auc; video_accuracy and video_auc where tested images are video frames, intervals over
+--   trials only), averaged over seeds and configurations, with bootstrap intervals over trials
 --   and test images and the rank (1 = best).
 -- param: analysis_id VARCHAR = NULL  one analysis (default: the newest 'ranking' analysis)
 WITH chosen AS (
