@@ -78,7 +78,8 @@ def imported_run(store: Store, weights: str, arch: str | None = None) -> str:
     return run_id
 
 
-def _load(run: dict[str, Any]) -> Any:
+def load_run_model(run: dict[str, Any]) -> Any:
+    """The Keras model of a stored run (a row of :func:`stored_run`), after checking its weights file's SHA-256."""
     from pathlib import Path
 
     path = Path(run["weights_path"])
@@ -90,7 +91,9 @@ def _load(run: dict[str, Any]) -> Any:
     return model
 
 
-def _test_images(store: Store, dataset: str, run: dict[str, Any], part: str, default_split: SplitSettings) -> tuple[pd.DataFrame, str | None]:
+def evaluated_images(store: Store, dataset: str, run: dict[str, Any], part: str,
+                     default_split: SplitSettings) -> tuple[pd.DataFrame, str | None]:
+    """The images of ``dataset`` that ``run`` is scored on (its split's test part, or all), and that split's id."""
     images = usable_images(store, dataset)
     if part == "all":
         return images, None
@@ -155,12 +158,11 @@ def evaluate_runs(
             row_of = pd.Series(rows, index=images["image_id"].to_numpy())
             for run in group:
                 started = time.perf_counter()
-                chosen, split_id = _test_images(store, dataset, run, part, default_split)
+                chosen, split_id = evaluated_images(store, dataset, run, part, default_split)
                 if run["run_id"] not in models:
-                    models[run["run_id"]] = _load(run)
-                batches = image_batches(pixels, row_of[chosen["image_id"].to_numpy()].to_numpy(), batch_size=batch_size)
-                scores = models[run["run_id"]].predict(batches, verbose=0).reshape(-1).astype(np.float64)
-                result = _store_evaluation(store, run, dataset, part, split_id, chosen, scores, resize, resamples, seed,
+                    models[run["run_id"]] = load_run_model(run)
+                scores = score_images(models[run["run_id"]], pixels, row_of[chosen["image_id"].to_numpy()].to_numpy(), batch_size)
+                result = store_evaluation(store, run, dataset, part, split_id, chosen, scores, resize, resamples, seed,
                                            time.perf_counter() - started)
                 done.append(result)
                 if report is not None:
@@ -170,7 +172,13 @@ def evaluate_runs(
 
 
 def evaluation_metrics_frame(chosen: pd.DataFrame, scores: np.ndarray, resamples: int, seed: int) -> pd.DataFrame:
-    """Image-level and (where groups exist) group-level metrics of one scored image set.
+    """Image-level, video-level and group-level metrics of one scored image set.
+
+    Levels: 'image'; where images are frames cut from videos (``frame_index`` set), 'video' (the
+    mean of each video's frame scores, as the MesoNet paper and current benchmarks score videos)
+    and 'video_median' (their median); where images have groups (videos, identities) that are not
+    just the videos themselves, 'group' (the mean per group). A level is left out when its units
+    hold one class only.
 
     Returns
     -------
@@ -178,15 +186,30 @@ def evaluation_metrics_frame(chosen: pd.DataFrame, scores: np.ndarray, resamples
     """
     scored = chosen.assign(score_real=scores)
     frames = [detection_metrics(scored["label"].to_numpy(), scores, resamples=resamples, seed=seed).assign(level="image")]
-    groups = group_scores(scored)
-    if len(groups) and groups["label"].nunique() == 2:
-        frames.append(detection_metrics(groups["label"].to_numpy(), groups["score_real"].to_numpy(),
-                                        resamples=resamples, seed=seed).assign(level="group"))
+    levels: list[tuple[str, pd.DataFrame]] = []
+    if "frame_index" in scored.columns and scored["frame_index"].notna().any():
+        frames_of_videos = scored[scored["frame_index"].notna()]
+        levels += [("video", group_scores(frames_of_videos, by="source_path", how="mean")),
+                   ("video_median", group_scores(frames_of_videos, by="source_path", how="median"))]
+    grouped = scored.dropna(subset=["group_id"])
+    is_video = "source_path" in scored.columns and grouped["group_id"].equals(grouped["source_path"])
+    if not is_video:
+        levels.append(("group", group_scores(scored)))
+    for level, groups in levels:
+        if len(groups) and groups["label"].nunique() == 2:
+            frames.append(detection_metrics(groups["label"].to_numpy(), groups["score_real"].to_numpy(),
+                                            resamples=resamples, seed=seed).assign(level=level))
     return pd.concat(frames, ignore_index=True)
 
 
-def _store_evaluation(store: Store, run: dict[str, Any], dataset: str, part: str, split_id: str | None, chosen: pd.DataFrame,
-                      scores: np.ndarray, resize: str, resamples: int, seed: int, seconds: float) -> Evaluated:
+def score_images(model: Any, pixels: np.ndarray, rows: np.ndarray, batch_size: int = 64) -> np.ndarray:
+    """``score_real`` of every cached image ``pixels[rows]``, in order (float64)."""
+    return model.predict(image_batches(pixels, rows, batch_size=batch_size), verbose=0).reshape(-1).astype(np.float64)
+
+
+def store_evaluation(store: Store, run: dict[str, Any], dataset: str, part: str, split_id: str | None, chosen: pd.DataFrame,
+                     scores: np.ndarray, resize: str, resamples: int, seed: int, seconds: float) -> Evaluated:
+    """Compute the metrics of one scored image set and store evaluation, predictions and metrics in one transaction."""
     metrics = evaluation_metrics_frame(chosen, scores, resamples, seed)
     key = {"run_id": run["run_id"], "dataset": dataset, "part": part}
     params = {"threshold": THRESHOLD, "positive_class": "fake", "bootstrap_resamples": resamples, "bootstrap_seed": seed,

@@ -2,9 +2,14 @@
 
 A run's id is ``stable_key(arch, train dataset, split id, config, seed)``, so asking for the same
 run twice trains once. The run row is committed as 'running' before training starts and turned
-'complete' (with its history, weights path and timings) in one transaction afterwards; an error or
-Ctrl-C marks it 'failed', a killed process leaves 'running', and either is replaced cleanly by the
-next attempt. Weights go to ``<store>_files/runs/<run_id>.weights.h5``.
+'complete' (with its history, weights path and timings) in one transaction afterwards; an error
+marks it 'failed', Ctrl-C 'interrupted', a killed process leaves 'running', and each is replaced
+cleanly by the next attempt. Weights go to ``<store>_files/runs/<run_id>.weights.h5``.
+
+The steps are separate so that a worker process can train without the store: :func:`plan_run`
+reads what the run needs, :func:`start_run` records it, :func:`fit_run` trains on cached pixels and
+returns a :class:`Fitted` (weights file bytes, history, timings), and :func:`finish_run` or
+:func:`stop_run` records the outcome; :func:`train_run` does all of them in this process.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -164,6 +170,99 @@ def _opened(store: Store | str | Path) -> Iterator[Store]:
             yield opened
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """What training one run needs, read from the store beforehand, so a worker trains without the store."""
+
+    run_id: str
+    arch: str
+    dataset: str
+    config_name: str
+    config: dict[str, Any]
+    seed: int
+    split: Split
+    images: pd.DataFrame  # the dataset's usable images (usable_images), in the order pixel rows follow
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A trained run before it is stored: what a worker hands back to the process that writes the store."""
+
+    result: TrainResult
+    history: pd.DataFrame  # epoch, part, metric, value
+    weights: bytes  # the Keras ``.weights.h5`` file
+    seconds: float
+
+
+def plan_run(store: Store, dataset: str, *, arch: str = "meso4", config_name: str = "default",
+             overrides: dict[str, Any] | None = None, seed: int = 0, split: SplitSettings | None = None) -> RunPlan:
+    """Resolve a run's configuration, split (drawn and stored on first use) and images; trains nothing.
+
+    Raises :class:`UserError` for an unknown dataset, architecture or setting, or an unusable split.
+    """
+    get_architecture(arch)
+    name, config = resolve_config(config_name, overrides)
+    chosen = dataset_split(store, dataset, split)
+    run_id = run_key(arch, dataset, chosen.split_id, config, seed)
+    return RunPlan(run_id, arch, dataset, name, config, seed, chosen, usable_images(store, dataset))
+
+
+def stored_result(store: Store, run_id: str) -> TrainResult | None:
+    """The stored outcome of a complete run, None when the run is absent, running, failed or interrupted."""
+    stored = store.query("model_run_get", run_id=run_id)
+    if stored.empty or stored["status"].iloc[0] != "complete":
+        return None
+    row = stored.iloc[0]
+    ips = None if pd.isna(row["images_per_second"]) else float(row["images_per_second"])
+    return TrainResult(run_id, False, int(row["epochs_run"]), ips)
+
+
+def start_run(store: Store, plan: RunPlan) -> None:
+    """Record the run as 'running', replacing whatever an earlier attempt of it left (one transaction)."""
+    run_row = pd.DataFrame([{
+        "run_id": plan.run_id, "kind": "trained", "arch": plan.arch, "train_dataset": plan.dataset,
+        "split_id": plan.split.split_id, "config_name": plan.config_name, "config": json.dumps(plan.config, sort_keys=True),
+        "seed": plan.seed, "status": "running", "started_at": now(), "package_version": __version__,
+        "library_versions": library_versions_json(),
+    }])
+    with store.transaction():
+        store.con.register("run_row", run_row)
+        store.execute("model_run_start")
+        store.con.unregister("run_row")
+
+
+def finish_run(store: Store, fitted: Fitted) -> Path:
+    """Write the weights file (atomically) and mark the run complete with its history, in one transaction.
+
+    Returns
+    -------
+    The weights file, ``<store>_files/runs/<run_id>.weights.h5``.
+    """
+    run_id = fitted.result.run_id
+    folder = artifacts_dir(store.path) / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{run_id}.weights.h5"
+    tmp = folder / f"{run_id}.partial.weights.h5"
+    tmp.write_bytes(fitted.weights)
+    os.replace(tmp, path)
+    with store.transaction():
+        store.con.register("run_history_rows", fitted.history.assign(run_id=run_id))
+        store.execute("model_run_history_insert")
+        store.execute("model_run_complete", run_id=run_id, weights_path=str(path.resolve()),
+                      weights_sha256=file_sha256(path), train_seconds=fitted.seconds,
+                      epochs_run=fitted.result.epochs_run, images_per_second=fitted.result.images_per_second)
+        store.con.unregister("run_history_rows")
+    return path
+
+
+def stop_run(store: Store, run_id: str, error: BaseException) -> None:
+    """Mark a run that did not finish: 'interrupted' after Ctrl-C, else 'failed', with the error's first line."""
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
+    with store.transaction():
+        store.execute("model_run_stop", run_id=run_id, status=status, error=f"{type(error).__name__}: {message}"[:500])
+
+
 def train_run(
     store: Store | str | Path,
     dataset: str,
@@ -185,53 +284,39 @@ def train_run(
     Raises :class:`UserError`, writing no run, for an unknown dataset or architecture, a dataset
     without usable images, or a split part with fewer than two images of a class.
     """
-    get_architecture(arch)
-    name, config = resolve_config(config_name, overrides)
     store_path = store.path if isinstance(store, Store) else Path(store)
     with _opened(store) as opened:
-        chosen: Split = dataset_split(opened, dataset, split)
-        run_id = run_key(arch, dataset, chosen.split_id, config, seed)
-        stored = opened.query("model_run_get", run_id=run_id)
-        if not stored.empty and stored["status"].iloc[0] == "complete" and not force:
-            row = stored.iloc[0]
-            ips = None if pd.isna(row["images_per_second"]) else float(row["images_per_second"])
-            return TrainResult(run_id, False, int(row["epochs_run"]), ips)
-        images = usable_images(opened, dataset)
-        run_row = pd.DataFrame([{
-            "run_id": run_id, "kind": "trained", "arch": arch, "train_dataset": dataset, "split_id": chosen.split_id,
-            "config_name": name, "config": json.dumps(config, sort_keys=True), "seed": seed, "status": "running",
-            "started_at": now(), "package_version": __version__, "library_versions": library_versions_json(),
-        }])
-        with opened.transaction():
-            opened.con.register("run_row", run_row)
-            opened.execute("model_run_start")
-            opened.con.unregister("run_row")
+        plan = plan_run(opened, dataset, arch=arch, config_name=config_name, overrides=overrides, seed=seed, split=split)
+        done = None if force else stored_result(opened, plan.run_id)
+        if done is not None:
+            return done
+        start_run(opened, plan)
+    if report is not None:
+        report(f"run {plan.run_id} started: {plan.arch} on {dataset}, {plan.config_name}, seed {seed}")
     try:
-        pixels, rows = decoded_images(store_path, images, method=config["resize"])
-        position = pd.Series(np.arange(len(images)), index=images["image_id"].to_numpy())
-        result, history_rows, path, seconds = _fit(store_path, run_id, arch, config, seed, chosen, pixels, rows, position,
-                                                   label_values(images["label"]), report)
-        with _opened(store) as opened, opened.transaction():
-            opened.con.register("run_history_rows", history_rows.assign(run_id=run_id))
-            opened.execute("model_run_history_insert")
-            opened.execute("model_run_complete", run_id=run_id, weights_path=str(path.resolve()),
-                           weights_sha256=file_sha256(path), train_seconds=seconds, epochs_run=result.epochs_run,
-                           images_per_second=result.images_per_second)
-            opened.con.unregister("run_history_rows")
+        pixels, rows = decoded_images(store_path, plan.images, method=plan.config["resize"])
+        fitted = fit_run(plan, pixels, rows, report)
+        with _opened(store) as opened:
+            finish_run(opened, fitted)
     except BaseException as error:
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        with _opened(store) as opened, opened.transaction():
-            opened.execute("model_run_fail", run_id=run_id, error=f"{type(error).__name__}: {message}"[:500])
+        with _opened(store) as opened:
+            stop_run(opened, plan.run_id, error)
         raise
-    return result
+    return fitted.result
 
 
-def _fit(store_path: str | Path, run_id: str, arch: str, config: dict[str, Any], seed: int, chosen: Split,
-         pixels: np.ndarray, rows: np.ndarray, position: pd.Series, targets: np.ndarray,
-         report: Callable[[str], None] | None) -> tuple[TrainResult, pd.DataFrame, Path, float]:
+def fit_run(plan: RunPlan, pixels: np.ndarray, rows: np.ndarray, report: Callable[[str], None] | None = None) -> Fitted:
+    """Train the planned run on cached pixels (``decoded_images`` of ``plan.images``); reads and writes no store.
+
+    ``rows[i]`` is the row in ``pixels`` of ``plan.images`` row i. Seeds, the input pipeline and the
+    model are set up here alone, so a worker process trains exactly what this process would.
+    """
     from dsanalysis.model.runtime import tensorflow
 
+    config, seed, chosen = plan.config, plan.seed, plan.split
     tensorflow(seed=seed, deterministic=config["deterministic"])
+    position = pd.Series(np.arange(len(plan.images)), index=plan.images["image_id"].to_numpy())
+    targets = label_values(plan.images["label"])
     train_at = position[chosen.part("train").to_numpy()].to_numpy()
     val_at = position[chosen.part("validation").to_numpy()].to_numpy()
     weights = None
@@ -244,7 +329,7 @@ def _fit(store_path: str | Path, run_id: str, arch: str, config: dict[str, Any],
     train_data = image_batches(pixels, rows[train_at], targets[train_at], batch_size=batch, shuffle=True, seed=seed,
                                weights=weights, augment=config["augment"])
     val_data = image_batches(pixels, rows[val_at], targets[val_at], batch_size=batch) if len(val_at) else None
-    model = compiled_model(arch, config)
+    model = compiled_model(plan.arch, config)
     steps = int(np.ceil(len(train_at) / batch))
     callbacks, timing = _callbacks(config["epochs"], steps, len(train_at), report, config["restore_best"] and val_data is not None,
                                    config["early_stopping_patience"] if val_data is not None else 0)
@@ -256,14 +341,12 @@ def _fit(store_path: str | Path, run_id: str, arch: str, config: dict[str, Any],
     after_first = timing["seconds"][1:]
     ips = float(len(train_at) / np.median(after_first)) if after_first else None
 
-    folder = artifacts_dir(store_path) / "runs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{run_id}.weights.h5"
-    tmp = folder / f"{run_id}.partial.weights.h5"
-    model.save_weights(tmp)
-    os.replace(tmp, path)
+    with tempfile.TemporaryDirectory(prefix="dsanalysis-weights-") as folder:
+        path = Path(folder) / f"{plan.run_id}.weights.h5"
+        model.save_weights(path)
+        data = path.read_bytes()
     history_rows = _history_rows(history.history, timing)
     if "best_epoch" in timing:
         best = timing["best_epoch"][0]
         history_rows.loc[len(history_rows)] = [best, "validation", "best_epoch", float(best)]
-    return TrainResult(run_id, True, epochs_run, ips), history_rows, path, seconds
+    return Fitted(TrainResult(plan.run_id, True, epochs_run, ips), history_rows, data, seconds)

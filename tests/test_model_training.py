@@ -90,7 +90,7 @@ def test_train_stores_a_complete_run_and_does_not_train_twice(trained):
     assert _rows(cli, "SELECT count(*) AS n FROM runs") == [{"n": 3}]
 
 
-def test_an_interrupted_run_is_marked_failed_and_a_rerun_starts_clean(cli, two_datasets, store_path, monkeypatch):
+def test_an_interrupted_run_is_marked_interrupted_and_a_rerun_starts_clean(cli, two_datasets, store_path, monkeypatch):
     import keras
 
     import dsanalysis.model.training as training
@@ -109,9 +109,9 @@ def test_an_interrupted_run_is_marked_failed_and_a_rerun_starts_clean(cli, two_d
     result = cli("train", "one", *FAST)
     assert result.code == 130
     [run] = _rows(cli, "SELECT status, error, weights_path FROM runs")
-    assert run["status"] == "failed" and "KeyboardInterrupt" in run["error"] and run["weights_path"] is None
+    assert run["status"] == "interrupted" and "KeyboardInterrupt" in run["error"] and run["weights_path"] is None
     assert _rows(cli, "SELECT count(*) AS n FROM run_history") == [{"n": 0}]
-    assert "already" not in cli("evaluate", "--all").err  # a failed run is not evaluated
+    assert "already" not in cli("evaluate", "--all").err  # an interrupted run is not evaluated
     assert cli("evaluate", "--all").code == 1
 
     monkeypatch.setattr(training, "_callbacks", original)

@@ -87,7 +87,7 @@ def test_transaction_rolls_back_everything_on_error(store_path):
         assert store.con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
 
 
-def test_second_writer_process_gets_store_in_use(store_path):
+def test_second_writer_process_gets_store_in_use(store_path, tmp_path, cli):
     with open_store(store_path):
         pass
     holder = subprocess.Popen(
@@ -97,12 +97,18 @@ def test_second_writer_process_gets_store_in_use(store_path):
             print("ready", flush=True)
             sys.stdin.readline()
         """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tmp_path,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreInUseError, match="in use by another process"):
+        expected = f"store {store_path} is in use by another process (PID {holder.pid})"
+        with pytest.raises(StoreInUseError, match=re.escape(expected)):
             open_store(store_path)
+        # every command, writing or reading, says so in one line and exits 1
+        for args in (["datasets"], ["sql", "SELECT 1"], ["ingest", "x", str(tmp_path)]):
+            result = cli(*args)
+            assert result.code == 1, args
+            assert result.err.startswith(f"error: {expected}") and result.err.count("\n") == 1, (args, result.err)
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)

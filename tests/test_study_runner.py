@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import pytest
-
-from dsanalysis.study.config import DatasetEntry, SplitEntry, StudyConfig, TrainingEntry
-from dsanalysis.synthetic.datasets import SyntheticDatasetSpec, write_synthetic_dataset
+from study_files import write_tiny_study
 
 COUNTED = ("runs", "run_history", "evaluations", "predictions", "metrics", "splits", "split_members", "images")
 
@@ -20,28 +20,46 @@ def _counts(store_path):
 
 
 @pytest.fixture
-def tiny_study(tmp_path):
-    datasets = []
-    for k, name in enumerate(("one", "two")):
-        root = write_synthetic_dataset(SyntheticDatasetSpec(name, images_per_class=16), tmp_path / name, seed=k)
-        datasets.append(DatasetEntry(name, root))
-    return StudyConfig(
-        name="tiny", source=None, datasets=tuple(datasets),
-        split=SplitEntry(strategy="random", test_fraction=0.3, validation_fraction=0.2, seed=0),
-        training=TrainingEntry(architectures=("meso4",), base="default", seeds=(0,),
-                               grid=({"epochs": 1, "batch_size": 8},)),
-        extractors=(), analyses=("ranking",), bootstrap_resamples=50, report_out=tmp_path / "report",
-    )
+def tiny_study_file(tmp_path):
+    return write_tiny_study(tmp_path)
 
 
 @pytest.mark.slow
-def test_study_runs_end_to_end_and_resumes_without_redoing_work(tmp_path, tiny_study, cli):
+def test_study_runs_end_to_end_and_resumes_without_redoing_work(tmp_path, tiny_study_file, cli, monkeypatch):
+    import keras
+
+    import dsanalysis.model.training as training
     from dsanalysis.store import open_store
+    from dsanalysis.study.config import load_study
     from dsanalysis.study.runner import plan_frame, run_study
 
+    # Ctrl-C during the first training run: exit 130, one line saying how to resume, the run marked not done
+    original = training._callbacks
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            raise KeyboardInterrupt
+
+    def interrupted(*args, **kwargs):
+        callbacks, timing = original(*args, **kwargs)
+        return [*callbacks, Interrupt()], timing
+
+    monkeypatch.setattr(training, "_callbacks", interrupted)
     store_path = tmp_path / "study.duckdb"
+    result = cli("study", "run", tiny_study_file, store=store_path)
+    assert result.code == 130
+    assert result.err.count("\n") == 1 and result.err.startswith("interrupted during 'train meso4 on one"), result.err
+    assert f"rerun `python -m dsanalysis study run {tiny_study_file}`" in result.err
+    monkeypatch.setattr(training, "_callbacks", original)
+    con = duckdb.connect(str(store_path), read_only=True)
+    assert con.execute("SELECT status, count(*) FROM runs GROUP BY ALL").fetchall() == [("interrupted", 1)]
+    con.close()
+
+    tiny_study = replace(load_study(tiny_study_file), extractors=())  # traits are not what this test is about
     with open_store(store_path) as store:
-        assert set(plan_frame(store, tiny_study)["status"]) == {"pending"}
+        plan = plan_frame(store, tiny_study)
+        assert set(plan.loc[plan["kind"] == "ingest", "status"]) == {"done"}
+        assert set(plan.loc[plan["kind"].isin(["train", "evaluate"]), "status"]) == {"pending"}
         first = run_study(store, tiny_study, report=lambda line: None)
     assert {o.unit.kind for o in first if o.status == "ran"} == {"ingest", "train", "evaluate", "analysis", "report"}
     counts = _counts(store_path)
@@ -53,3 +71,22 @@ def test_study_runs_end_to_end_and_resumes_without_redoing_work(tmp_path, tiny_s
         second = run_study(store, tiny_study, report=lambda line: None)
     assert {o.unit.kind for o in second if o.status == "skipped"} == {"train", "evaluate"}
     assert _counts(store_path) == counts  # nothing duplicated, nothing lost
+
+
+def test_plan_estimates_pending_units_from_a_throughput_probe(tmp_path, tiny_study_file, cli):
+    result = cli("study", "plan", tiny_study_file, store=tmp_path / "none.duckdb")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert "estimate_s" in lines[0]
+    rows = [line for line in lines if line.lstrip().startswith(("ingest", "train", "evaluate"))]
+    assert len(rows) == 2 + 2 + 2
+    assert all(float(line.split()[-1]) > 0 for line in rows)  # every ingest, train and evaluate unit estimated
+    assert "units pending (no store at" in result.out
+    assert "estimated time left: about" in result.out and "not a measurement" in result.out
+    quiet = cli("study", "plan", tiny_study_file, "--no-estimate", store=tmp_path / "none.duckdb")
+    assert quiet.code == 0 and "estimate_s" not in quiet.out and "estimated time" not in quiet.out
+
+
+def test_address_without_the_ray_executor_is_a_user_error(tiny_study_file, cli):
+    result = cli("study", "run", tiny_study_file, "--address", "localhost:6379")
+    assert result.code == 1 and result.err == "error: --address needs --executor ray\n"

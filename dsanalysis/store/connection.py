@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,14 @@ from dsanalysis.store.queries import migrations, run_query, schema_sql
 
 # Never fetch DuckDB extensions at run time: users behind firewalls have no internet.
 _CONFIG = {"autoinstall_known_extensions": False}
+
+
+def _in_use_message(path: Path, error: str) -> str:
+    """The one-line message for a store locked by another process, naming its PID when DuckDB does."""
+    holder = re.search(r"\(PID (\d+)\)", error)
+    by = f" (PID {holder.group(1)})" if holder else ""
+    return (f"store {path} is in use by another process{by}; DuckDB allows one writer, and readers only while "
+            "no process writes: wait for it to finish, or use another --store")
 
 
 class Store:
@@ -37,10 +46,7 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only, config=dict(_CONFIG))
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
-                raise StoreInUseError(
-                    f"store {self.path} is in use by another process (DuckDB allows one writer); "
-                    "wait for it to finish or use another --store"
-                ) from error
+                raise StoreInUseError(_in_use_message(self.path, str(error))) from error
             raise UserError(f"cannot open store {self.path}: {error}") from error
         except duckdb.Error as error:
             raise UserError(f"cannot open store {self.path}: {error}") from error

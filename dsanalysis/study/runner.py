@@ -1,4 +1,12 @@
-"""Running a study's units in this process (the local executor), and planning what is left."""
+"""Running a study's units, and planning what is left.
+
+The local executor runs every unit in this process, in dependency order. With a
+:class:`~dsanalysis.study.ray_executor.RayExecutor`, the pending training units run together as
+Ray tasks, then the pending evaluations; ingest, traits, analyses and the report always run here.
+Every unit writes its results in transactions keyed by its settings, so a study killed at any
+moment resumes with the same command: Ctrl-C marks the run in progress 'interrupted' and raises
+:class:`StudyInterrupted`; SIGKILL leaves it 'running', and both are trained again on the next run.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,6 +22,9 @@ from dsanalysis.progress import progress
 from dsanalysis.store import Store
 from dsanalysis.study.config import StudyConfig
 from dsanalysis.study.units import Unit, split_settings, study_units
+
+if TYPE_CHECKING:
+    from dsanalysis.study.ray_executor import RayExecutor
 
 Report = Callable[[str], None]
 
@@ -82,14 +93,12 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
     elif unit.kind == "train":
         from dsanalysis.model.training import train_run
 
-        result = train_run(store, p["dataset"], arch=p["arch"], config_name=p["base"], overrides=p["overrides"],
-                           seed=p["seed"], split=split_from_params(p), report=None)
+        result = train_run(store, p["dataset"], report=report, **train_request(unit))
         report(f"{unit.label}: run {result.run_id} {'trained' if result.trained else 'already complete'}")
     elif unit.kind == "evaluate":
         from dsanalysis.model.evaluation import evaluate_runs
 
-        run_ids = [trained_run_id(store, u) for u in study_units(study) if u.kind == "train"]
-        evaluated = evaluate_runs(store, [r for r in run_ids if r], [p["dataset"]], part="test",
+        evaluated = evaluate_runs(store, study_run_ids(store, study), [p["dataset"]], part="test",
                                   resamples=p["resamples"], seed=study.split.seed)
         report(f"{unit.label}: {len(evaluated)} evaluations")
     elif unit.kind == "traits":
@@ -114,16 +123,66 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
         raise ValueError(f"unknown unit kind {unit.kind!r}")
 
 
-def run_study(store: Store, study: StudyConfig, report: Report = print) -> list[UnitOutcome]:
-    """Run every unit in order; finished units cost only the check that they are finished."""
+def train_request(unit: Unit) -> dict[str, Any]:
+    """Keyword arguments of ``train_run`` / ``plan_run`` (besides the dataset) for a train unit."""
+    p = unit.params
+    return {"arch": p["arch"], "config_name": p["base"], "overrides": p["overrides"], "seed": p["seed"],
+            "split": split_from_params(p)}
+
+
+def study_run_ids(store: Store, study: StudyConfig) -> list[str]:
+    """The run ids of the study's train units that the store can already name (their datasets ingested)."""
+    run_ids = [trained_run_id(store, u) for u in study_units(study) if u.kind == "train"]
+    return [r for r in run_ids if r]
+
+
+class StudyInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a study: the unit in progress was left not done; completed units are kept."""
+
+    def __init__(self, unit: Unit):
+        super().__init__(unit.label)
+        self.unit = unit
+
+
+def _run_batch(executor: RayExecutor, store: Store, study: StudyConfig, units: list[Unit], report: Report) -> None:
+    """The executor's batch for ``units`` (all train units, or all evaluate units, still pending)."""
+    if units[0].kind == "train":
+        executor.train(store, [{"dataset": u.params["dataset"], **train_request(u)} for u in units], report)
+    else:
+        executor.evaluate(store, study_run_ids(store, study), [u.params["dataset"] for u in units],
+                          resamples=units[0].params["resamples"], seed=study.split.seed, report=report)
+
+
+def run_study(store: Store, study: StudyConfig, report: Report = print,
+              executor: RayExecutor | None = None) -> list[UnitOutcome]:
+    """Run every unit in order; finished units cost only the check that they are finished.
+
+    ``executor`` None runs everything in this process; a started :class:`RayExecutor` runs the
+    pending training units as one batch of Ray tasks, then the pending evaluations likewise.
+    Raises :class:`StudyInterrupted` on Ctrl-C.
+    """
     outcomes = []
     units = study_units(study)
-    for unit in progress(units, total=len(units), desc=f"study {study.name}", unit="unit"):
+    batched: set[str] = set()
+    for number, unit in enumerate(progress(units, total=len(units), desc=f"study {study.name}", unit="unit"), start=1):
         started = time.perf_counter()
-        if unit.kind in ("train", "evaluate") and unit_status(store, study, unit) == "done":
-            outcomes.append(UnitOutcome(unit, "skipped", time.perf_counter() - started))
-            continue
-        run_unit(store, study, unit, report)
+        try:
+            if unit.key in batched:
+                outcomes.append(UnitOutcome(unit, "ran", 0.0))  # done in its kind's batch
+                continue
+            if unit.kind in ("train", "evaluate") and unit_status(store, study, unit) == "done":
+                outcomes.append(UnitOutcome(unit, "skipped", time.perf_counter() - started))
+                continue
+            if executor is not None and unit.kind in ("train", "evaluate"):
+                batch = [u for u in units[number - 1:] if u.kind == unit.kind and unit_status(store, study, u) != "done"]
+                report(f"[{number}/{len(units)}] {len(batch)} {unit.kind} units on {executor.name}")
+                _run_batch(executor, store, study, batch, report)
+                batched.update(u.key for u in batch)
+            else:
+                report(f"[{number}/{len(units)}] {unit.label}")
+                run_unit(store, study, unit, report)
+        except KeyboardInterrupt:
+            raise StudyInterrupted(unit) from None
         outcomes.append(UnitOutcome(unit, "ran", time.perf_counter() - started))
     return outcomes
 
