@@ -7,6 +7,8 @@ random groups of the same sizes show: :func:`subgroup_gap_test` draws such group
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -84,9 +86,41 @@ def subgroup_metrics(
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
 
-def _gap(values: np.ndarray) -> float:
-    values = values[~np.isnan(values)]
-    return float(values.max() - values.min()) if values.size >= 2 else np.nan
+def _gaps(values: np.ndarray) -> np.ndarray:
+    """Largest minus smallest defined value of each row (NaN where fewer than 2 are defined)."""
+    defined = (~np.isnan(values)).sum(axis=1)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
+        gaps = np.nanmax(values, axis=1) - np.nanmin(values, axis=1)
+    return np.where(defined >= 2, gaps, np.nan)
+
+
+def _group_values(assignments: np.ndarray, n_groups: int, metric: str, score: np.ndarray, fake: np.ndarray,
+                  threshold: float) -> np.ndarray:
+    """``metric`` of every group under each row of ``assignments`` (groupings x images): (groupings, groups).
+
+    All groupings are scored at once: a group is a 0/1 weight vector over the images, so one sort
+    serves every grouping's AUC.
+    """
+    called_real = score >= threshold
+    if metric == "auc":
+        return np.stack([weighted_auc(score, fake, (assignments == g).astype(float)) for g in range(n_groups)], axis=1)
+    if metric == "accuracy":
+        member, hit = np.ones(len(score), bool), np.where(fake, ~called_real, called_real)
+    elif metric == "fpr":
+        member, hit = ~fake, ~called_real
+    elif metric == "fnr":
+        member, hit = fake, called_real
+    else:
+        raise ValueError(f"unknown subgroup metric {metric!r}")
+    out = np.empty((len(assignments), n_groups))
+    for g in range(n_groups):
+        in_group = (assignments == g) & member
+        trials = in_group.sum(axis=1)
+        hits = (in_group & hit).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, g] = np.where(trials > 0, hits / np.maximum(trials, 1), np.nan)
+    return out
 
 
 def subgroup_gap_test(
@@ -123,8 +157,6 @@ def subgroup_gap_test(
         fake_all = is_fake(frame[label].to_numpy())
         score_all = frame[score].to_numpy(float)
         codes, names = pd.factorize(frame[subgroup].astype(str), sort=True)
-        called_real = score_all >= threshold
-        correct_all = np.where(fake_all, ~called_real, called_real)
         for metric in metrics:
             row = {"attribute": name, "metric": metric, "n_subgroups": len(names), "best_subgroup": "",
                    "worst_subgroup": "", "gap": np.nan, "random_gap_mean": np.nan, "random_gap_95": np.nan,
@@ -133,24 +165,7 @@ def subgroup_gap_test(
                 row["note"] = f"fewer than 2 subgroups with {MIN_SUBGROUP}+ images: no gap"
                 rows.append(row)
                 continue
-
-            def per_group(assign: np.ndarray) -> np.ndarray:
-                if metric == "auc":
-                    return np.array([weighted_auc(score_all[assign == g], fake_all[assign == g]) for g in range(len(names))])
-                if metric == "accuracy":
-                    member, hit = np.ones(len(assign), bool), correct_all
-                elif metric == "fpr":
-                    member, hit = ~fake_all, ~called_real
-                elif metric == "fnr":
-                    member, hit = fake_all, called_real
-                else:
-                    raise ValueError(f"unknown subgroup metric {metric!r}")
-                trials = np.bincount(assign[member], minlength=len(names))
-                hits = np.bincount(assign[member], weights=hit[member].astype(float), minlength=len(names))
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    return np.where(trials > 0, hits / np.maximum(trials, 1), np.nan)
-
-            observed = per_group(codes)
+            observed = _group_values(codes[None, :], len(names), metric, score_all, fake_all, threshold)[0]
             if np.sum(~np.isnan(observed)) < 2:
                 row["note"] = f"{metric} is defined in fewer than 2 subgroups"
                 rows.append(row)
@@ -158,8 +173,9 @@ def subgroup_gap_test(
             lower_better = metric in ("fpr", "fnr")
             best = np.nanargmin(observed) if lower_better else np.nanargmax(observed)
             worst = np.nanargmax(observed) if lower_better else np.nanargmin(observed)
-            gap = _gap(observed)
-            random_gaps = np.array([_gap(per_group(rng.permutation(codes))) for _ in range(n_random)])
+            gap = float(_gaps(observed[None, :])[0])
+            shuffled = np.stack([rng.permutation(codes) for _ in range(n_random)])
+            random_gaps = _gaps(_group_values(shuffled, len(names), metric, score_all, fake_all, threshold))
             random_gaps = random_gaps[~np.isnan(random_gaps)]
             row.update(best_subgroup=names[best], worst_subgroup=names[worst], gap=gap,
                        random_gap_mean=float(random_gaps.mean()), random_gap_95=float(np.quantile(random_gaps, 0.95)),
