@@ -21,6 +21,7 @@ def tensorflow(seed: int | None = None, deterministic: bool = False) -> Any:
     import tensorflow as tf
 
     if not _configured:
+        tf.get_logger().setLevel("ERROR")  # retracing notices when several models score one dataset
         try:
             tf.config.threading.set_intra_op_parallelism_threads(os.cpu_count() or 1)
             tf.config.threading.set_inter_op_parallelism_threads(2)

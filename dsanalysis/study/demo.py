@@ -31,7 +31,7 @@ from dsanalysis.synthetic.datasets import GENERATOR_VERSION, SyntheticDatasetSpe
 
 DEMO_SEED = 2018  # the year of MesoNet
 DEMO_STORE_NAME = "demo.duckdb"
-IMAGES_PER_CLASS = 100
+IMAGES_PER_CLASS = 80
 #: Training recipe: MesoNet's defaults except binary cross-entropy, which learns the planted fakes in a
 #: few epochs where mean squared error needs many more, and batches of 16 for more steps per epoch.
 TRAINING_BASE = "bce"
