@@ -129,4 +129,5 @@ def estimate_plan(store: Store | None, study: StudyConfig, plan: pd.DataFrame, r
         elif unit.kind == "evaluate" and n is not None:
             seconds = sum(n * split.test_fraction / rates.score[m.params["arch"]] for m in models)
         estimates.append(seconds)
-    return plan.assign(estimate_s=np.round(estimates, 1))
+    # two significant figures: a fixed number of decimals shows a small pending unit as 0 (done)
+    return plan.assign(estimate_s=[float(f"{x:.2g}") if np.isfinite(x) else np.nan for x in estimates])
