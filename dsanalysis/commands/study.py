@@ -45,10 +45,10 @@ def load(args: argparse.Namespace):  # noqa: ANN201
     if args.demo == (args.file is not None):
         raise UserError("give a study file or --demo (one of them)")
     if args.demo:
-        from dsanalysis.study.demo import demo_study
+        from dsanalysis.study.demo import DEMO_STORE_NAME, demo_study
 
         DEMO_FOLDER.mkdir(parents=True, exist_ok=True)
-        return demo_study(DEMO_FOLDER), DEMO_FOLDER / "demo.duckdb"
+        return demo_study(DEMO_FOLDER), DEMO_FOLDER / DEMO_STORE_NAME
     return load_study(args.file), Path(args.store)
 
 

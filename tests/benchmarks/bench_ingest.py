@@ -24,6 +24,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from measure import median_seconds
+
 from dsanalysis.imaging import probe_image
 from dsanalysis.ingest import ingest_dataset
 from dsanalysis.store import open_store
@@ -53,13 +55,7 @@ def probe_costs(datas: list[bytes], repeats: int) -> dict[str, float]:
     }
     results = {}
     for name, step in steps.items():
-        times = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            for data in datas:
-                step(data)
-            times.append(time.perf_counter() - started)
-        results[name] = len(datas) / statistics.median(times)
+        results[name] = len(datas) / median_seconds(lambda: [step(data) for data in datas], repeats)
     return results
 
 

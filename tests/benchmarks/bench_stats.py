@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from measure import median_seconds
 
 from dsanalysis.stats.bootstrap import resample_counts
 from dsanalysis.stats.correlation import trait_correlations
@@ -27,15 +27,6 @@ from dsanalysis.stats.detection import weighted_auc
 from dsanalysis.stats.ranking import cell_scores, dataset_scores
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def median_seconds(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def study_predictions(n_datasets: int, seeds: int, n_images: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from measure import median_seconds
+
 from dsanalysis.ingest import CropSettings, ingest_dataset
 from dsanalysis.ingest.video import frame_indices, open_video, read_frames
 from dsanalysis.store import open_store
@@ -82,13 +84,7 @@ def read_rates(paths: list[Path], repeats: int) -> dict[str, float]:
 
     rates = {}
     for name, read in (("seek to 32 sampled frames", sampled), ("decode every frame", every_frame)):
-        times = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            for path in paths:
-                read(path)
-            times.append(time.perf_counter() - started)
-        rates[name] = len(paths) / statistics.median(times)
+        rates[name] = len(paths) / median_seconds(lambda: [read(path) for path in paths], repeats)
     return rates
 
 

@@ -1,11 +1,22 @@
-"""Running a benchmark command as a child process and measuring it alone (wall, CPU, peak memory)."""
+"""Measuring benchmarks: the median time of repeated calls, and a child process measured alone (wall, CPU, peak memory)."""
 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import time
 from pathlib import Path
+
+
+def median_seconds(function, repeats: int) -> float:
+    """Median wall seconds of ``repeats`` calls of ``function()``."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def run_measured(argv: list[str], cwd: Path) -> dict[str, float]:
