@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -78,15 +79,19 @@ def imported_run(store: Store, weights: str, arch: str | None = None) -> str:
     return run_id
 
 
-def load_run_model(run: dict[str, Any]) -> Any:
-    """The Keras model of a stored run (a row of :func:`stored_run`), after checking its weights file's SHA-256."""
-    from pathlib import Path
-
+def verified_weights(run: dict[str, Any]) -> Path:
+    """The weights file of a stored run (a row of :func:`stored_run`); UserError if missing or changed (SHA-256)."""
     path = Path(run["weights_path"])
     if not path.is_file():
         raise UserError(f"weights of run {run['run_id']} are missing: {path}")
     if file_sha256(path) != run["weights_sha256"]:
         raise UserError(f"weights file {path} of run {run['run_id']} changed since it was stored (SHA-256 differs)")
+    return path
+
+
+def load_run_model(run: dict[str, Any]) -> Any:
+    """The Keras model of a stored run (a row of :func:`stored_run`), after checking its weights file's SHA-256."""
+    path = verified_weights(run)
     _, model = model_with_weights(path, run["arch"])
     return model
 

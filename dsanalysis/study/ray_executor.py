@@ -16,7 +16,6 @@ Ray's object store, so nodes need no shared file system.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -199,29 +198,26 @@ class RayExecutor:
     def evaluate(self, store: Store, run_ids: list[str], datasets: list[str], *, resamples: int, seed: int,
                  report: Callable[[str], None], batch_size: int = 64) -> int:
         """Score every run in ``run_ids`` on each dataset's test part where not stored yet; returns how many were scored."""
-        from dsanalysis.model.evaluation import evaluated_images, store_evaluation, stored_run
+        from dsanalysis.model.evaluation import evaluated_images, store_evaluation, stored_run, verified_weights
         from dsanalysis.model.splits import SplitSettings, usable_images
 
         futures: dict[Any, Any] = {}
         options = self._options()
         task = self._ray.remote(_score_task)
-        for dataset, run_id in ((d, r) for d in datasets for r in run_ids):
+        for dataset in datasets:
             images = usable_images(store, dataset)
-            if not store.query("model_evaluation_exists", run_id=run_id, dataset=dataset, part="test").empty:
-                continue
-            run = stored_run(store, run_id)
-            weights = Path(run["weights_path"]).read_bytes() if Path(run["weights_path"]).is_file() else None
-            if weights is None:
-                raise UserError(f"weights of run {run_id} are missing: {run['weights_path']}")
-            if hashlib.sha256(weights).hexdigest() != run["weights_sha256"]:
-                raise UserError(f"weights file {run['weights_path']} of run {run_id} changed since it was stored (SHA-256 differs)")
-            resize = json.loads(run["config"] or "{}").get("resize", "nearest")
-            pixels, row_of = self._pixels_ref(store, images, dataset, resize)
-            chosen, split_id = evaluated_images(store, dataset, run, "test", SplitSettings())
-            rows = row_of[chosen["image_id"].to_numpy()].to_numpy()
-            submitted = time.perf_counter()
-            ref = task.options(**options).remote(run["arch"], weights, pixels, rows, batch_size)
-            futures[ref] = (run, dataset, chosen, split_id, resize, submitted)
+            for run_id in run_ids:
+                if not store.query("model_evaluation_exists", run_id=run_id, dataset=dataset, part="test").empty:
+                    continue
+                run = stored_run(store, run_id)
+                weights = verified_weights(run).read_bytes()
+                resize = json.loads(run["config"] or "{}").get("resize", "nearest")
+                pixels, row_of = self._pixels_ref(store, images, dataset, resize)
+                chosen, split_id = evaluated_images(store, dataset, run, "test", SplitSettings())
+                rows = row_of[chosen["image_id"].to_numpy()].to_numpy()
+                submitted = time.perf_counter()
+                ref = task.options(**options).remote(run["arch"], weights, pixels, rows, batch_size)
+                futures[ref] = (run, dataset, chosen, split_id, resize, submitted)
 
         def stored(job: Any, scores: np.ndarray) -> None:
             run, dataset, chosen, split_id, resize, submitted = job
