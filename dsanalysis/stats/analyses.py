@@ -75,7 +75,7 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
         notes.append(("ranking", "all", "nothing to rank: no evaluated complete trained runs"))
         return {"notes": _notes(notes)}
     train_sets = sorted(cells["train_dataset"].unique())
-    predictions = inputs.predictions if inputs.cell_source == "predictions" else None
+    predictions = inputs.scores if inputs.cell_source == "predictions" else None
     tables["scores"] = ranking.dataset_scores(cells, predictions, n_boot=settings.n_boot, confidence=settings.confidence,
                                               seed=settings.seed, threshold=settings.threshold)
     if not inputs.video_cells.empty:  # video level: each video scored by the mean of its frames' scores

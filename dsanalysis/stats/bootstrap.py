@@ -34,4 +34,7 @@ def resample_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray
     """
     if n == 0:
         return np.zeros((n_boot, 0), dtype=np.int64)
-    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot)
+    # n uniform draws per resample, counted: the same multinomial distribution as
+    # rng.multinomial(n, [1/n] * n), an order of magnitude faster for thousands of units
+    draws = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
+    return np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n)

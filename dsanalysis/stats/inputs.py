@@ -9,24 +9,42 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from dsanalysis.stats.ranking import cell_scores
+from dsanalysis.stats.score_matrix import ScoreMatrices
 from dsanalysis.store import Store
 
 
 @dataclass
 class StudyInputs:
-    """Everything an analysis reads, and where its cell scores came from."""
+    """Everything an analysis reads, and where its cell scores came from.
+
+    ``scores`` holds the per-image predictions compactly (run x image matrices); the tidy
+    ``predictions`` frame (with group and content hash per image, for the image-level and subgroup
+    analyses) is read from the store the first time it is asked for.
+    """
 
     runs: pd.DataFrame
-    predictions: pd.DataFrame
+    scores: ScoreMatrices
     cells: pd.DataFrame
     cell_source: str  # 'predictions', 'metrics' or 'none'
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (section, subject, message)
     video_cells: pd.DataFrame = field(default_factory=pd.DataFrame)  # video-level accuracy and auc, as cells
+    read_predictions: Callable[[], pd.DataFrame] | None = None
+    _predictions: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def predictions(self) -> pd.DataFrame:
+        """run_id, train_dataset, config_name, seed, eval_dataset, part, image_id, label, group_id,
+        content_hash, score_real (empty when nothing was evaluated)."""
+        if self._predictions is None:
+            self._predictions = self.read_predictions() if self.read_predictions and not self.scores.empty \
+                else pd.DataFrame()
+        return self._predictions
 
     @property
     def datasets(self) -> list[str]:
@@ -39,27 +57,34 @@ class StudyInputs:
         digest = hashlib.sha256()
         for frame in (self.runs, self.cells):
             digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-        if not self.predictions.empty:
-            digest.update(pd.util.hash_pandas_object(self.predictions[["run_id", "eval_dataset", "image_id", "score_real"]],
-                                                     index=False).to_numpy().tobytes())
+        for part in self.scores.fingerprint_parts():
+            digest.update(part)
         return {"runs": int(len(self.runs)), "train_datasets": sorted(self.runs["train_dataset"].unique().tolist()),
                 "datasets": self.datasets, "cell_source": self.cell_source,
-                "predictions": int(len(self.predictions)), "fingerprint": digest.hexdigest()[:16]}
+                "predictions": self.scores.n_predictions, "fingerprint": digest.hexdigest()[:16]}
+
+
+def score_matrices(store: Store, runs: pd.DataFrame) -> ScoreMatrices:
+    """The predictions of the runs that count as run x image matrices (``runs``: the stats_runs rows)."""
+    columns = store.query_arrays("stats_prediction_scores")
+    datasets = store.query("stats_dataset_names")["dataset"].tolist()
+    return ScoreMatrices.from_arrays(runs, datasets, columns["run_index"], columns["eval_index"], columns["image_id"],
+                                     columns["fake"], columns["score_real"])
 
 
 def study_inputs(store: Store) -> StudyInputs:
     """Runs, per-image predictions and cell scores (from predictions, else from the metrics table)."""
     runs = store.query("stats_runs")
-    predictions = store.query("stats_predictions")
+    scores = score_matrices(store, runs)
     notes: list[tuple[str, str, str]] = []
-    if not predictions.empty:
-        cells = cell_scores(predictions)
+    if not scores.empty:
+        cells = cell_scores(scores)
         source = "predictions"
     else:
         metrics = store.query("stats_metrics")
         keep = metrics["metric"].isin(["accuracy", "accuracy_fake", "accuracy_real", "auc"])
-        cells = metrics[keep].rename(columns={})[["run_id", "train_dataset", "config_name", "seed", "eval_dataset",
-                                                  "metric", "value", "n"]].reset_index(drop=True)
+        cells = metrics[keep][["run_id", "train_dataset", "config_name", "seed", "eval_dataset",
+                               "metric", "value", "n"]].reset_index(drop=True)
         source = "metrics" if not cells.empty else "none"
         if source == "metrics":
             notes.append(("inputs", "predictions", "no per-image predictions: scores come from the metrics table "
@@ -71,7 +96,8 @@ def study_inputs(store: Store) -> StudyInputs:
     if nan_cells:
         notes.append(("inputs", "cells", f"{nan_cells} run x dataset metric values are undefined (e.g. AUC with one "
                       "class) and are left out of averages"))
-    return StudyInputs(runs, predictions, cells, source, notes, store.query("stats_video_metrics"))
+    return StudyInputs(runs, scores, cells, source, notes, store.query("stats_video_metrics"),
+                       read_predictions=lambda: store.query("stats_predictions"))
 
 
 def dataset_traits(store: Store, trait_class: str = "all") -> pd.DataFrame:

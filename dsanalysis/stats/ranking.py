@@ -7,7 +7,13 @@ configuration and then over configurations, so every configuration weighs the sa
 
 The bootstrap resamples both sources of uncertainty together: trials (runs drawn with replacement
 within each training dataset x configuration) and test images (drawn with replacement within each
-evaluated dataset, the same draw for every run, so comparisons stay paired).
+evaluated dataset, the same draw for every run, so comparisons stay paired). Image resampling works on
+the score matrices of :mod:`dsanalysis.stats.score_matrix`: a replicate of every cell's accuracy is
+exact (counts of correct calls under the drawn weights, one matrix product per evaluated dataset);
+a replicate of its AUC uses the first-order expansion of the AUC in the image weights, i.e. the
+weighted means of the images' DeLong placements, whose variance is DeLong's variance of the AUC.
+This keeps a 10-million-prediction study to seconds; the exact replicate would re-sort every cell
+for every draw.
 """
 
 from __future__ import annotations
@@ -18,14 +24,14 @@ import numpy as np
 import pandas as pd
 
 from dsanalysis.stats.bootstrap import percentile_interval, resample_counts
-from dsanalysis.stats.detection import THRESHOLD, is_fake, weighted_auc, weighted_rates
+from dsanalysis.stats.detection import THRESHOLD
+from dsanalysis.stats.score_matrix import RUN_KEYS, ScoreMatrices, ScoreMatrix, correct_calls
 
 METRICS = ("accuracy", "accuracy_fake", "accuracy_real", "auc")
 CELL_COLUMNS = ["run_id", "train_dataset", "config_name", "seed", "eval_dataset", "metric", "value", "n"]
 SCORE_COLUMNS = ["train_dataset", "metric", "scope", "estimate", "ci_low", "ci_high", "rank", "n_runs",
                  "n_seeds", "n_configs", "n_eval_datasets", "note"]
 TRANSFER_COLUMNS = ["train_dataset", "eval_dataset", "metric", "mean", "sd", "min", "max", "n_runs"]
-RUN_KEYS = ["run_id", "train_dataset", "config_name", "seed"]
 
 
 def _check(frame: pd.DataFrame, columns: list[str]) -> None:
@@ -34,13 +40,18 @@ def _check(frame: pd.DataFrame, columns: list[str]) -> None:
         raise ValueError(f"column {missing[0]!r} is not in the data (columns: {', '.join(map(str, frame.columns))})")
 
 
-def cell_scores(predictions: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFrame:
+def _as_matrices(predictions: pd.DataFrame | ScoreMatrices) -> ScoreMatrices:
+    return predictions if isinstance(predictions, ScoreMatrices) else ScoreMatrices.from_predictions(predictions)
+
+
+def cell_scores(predictions: pd.DataFrame | ScoreMatrices, threshold: float = THRESHOLD) -> pd.DataFrame:
     """Detection metrics of every run on every evaluated dataset from per-image predictions.
 
     Parameters
     ----------
-    predictions : DataFrame
-        run_id, train_dataset, config_name, seed, eval_dataset, image_id, label ('real'/'fake'), score_real.
+    predictions : DataFrame or ScoreMatrices
+        run_id, train_dataset, config_name, seed, eval_dataset, image_id, label ('real'/'fake'),
+        score_real; or the same as score matrices.
 
     Returns
     -------
@@ -48,17 +59,26 @@ def cell_scores(predictions: pd.DataFrame, threshold: float = THRESHOLD) -> pd.D
         run_id, train_dataset, config_name, seed, eval_dataset, metric ('accuracy', 'accuracy_fake',
         'accuracy_real', 'auc'), value, n (images behind the value).
     """
-    _check(predictions, [*RUN_KEYS, "eval_dataset", "image_id", "label", "score_real"])
-    rows = []
-    for keys, group in predictions.groupby([*RUN_KEYS, "eval_dataset"], sort=True, dropna=False):
-        fake = is_fake(group["label"].to_numpy())
-        score = group["score_real"].to_numpy(float)
-        rates = weighted_rates(score, fake, threshold=threshold)
-        values = {"accuracy": (rates["accuracy"], len(group)), "accuracy_fake": (rates["accuracy_fake"], int(fake.sum())),
-                  "accuracy_real": (rates["accuracy_real"], int((~fake).sum())), "auc": (weighted_auc(score, fake), len(group))}
+    scores = _as_matrices(predictions)
+    frames = []
+    for matrix in scores.matrices:
+        present = ~np.isnan(matrix.scores)
+        correct = correct_calls(matrix, threshold)
+        n_fake = (present & matrix.fake).sum(axis=1)
+        n_real = (present & ~matrix.fake).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = {"accuracy": (correct.sum(axis=1) / (n_fake + n_real), n_fake + n_real),
+                      "accuracy_fake": ((correct & matrix.fake).sum(axis=1) / n_fake, n_fake),
+                      "accuracy_real": ((correct & ~matrix.fake).sum(axis=1) / n_real, n_real),
+                      "auc": (matrix.auc_placements[0], n_fake + n_real)}
+        runs = scores.runs.iloc[matrix.run_index].reset_index(drop=True)
         for metric, (value, n) in values.items():
-            rows.append({**dict(zip([*RUN_KEYS, "eval_dataset"], keys)), "metric": metric, "value": float(value), "n": n})
-    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+            frames.append(runs.assign(eval_dataset=matrix.eval_dataset, metric=metric, value=value.astype(float),
+                                      n=n.astype(np.int64)))
+    if not frames:
+        return pd.DataFrame(columns=CELL_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)[CELL_COLUMNS]
+    return out.sort_values([*RUN_KEYS, "eval_dataset", "metric"], kind="stable").reset_index(drop=True)
 
 
 def transfer_matrix(cells: pd.DataFrame) -> pd.DataFrame:
@@ -73,6 +93,43 @@ def transfer_matrix(cells: pd.DataFrame) -> pd.DataFrame:
     grouped = cells.dropna(subset=["value"]).groupby(["train_dataset", "eval_dataset", "metric"])["value"]
     out = grouped.agg(mean="mean", sd="std", min="min", max="max", n_runs="count").reset_index()
     return out[TRANSFER_COLUMNS]
+
+
+def image_replicates(matrix: ScoreMatrix, counts: np.ndarray, threshold: float = THRESHOLD) -> dict[str, np.ndarray]:
+    """Every run's metrics on one evaluated dataset under each bootstrap draw of its test images.
+
+    Parameters
+    ----------
+    matrix : ScoreMatrix
+        (k runs, n images).
+    counts : array (b, n)
+        how often each image is drawn in each replicate (the same draw for every run).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        'accuracy', 'accuracy_fake', 'accuracy_real' (exact) and 'auc' (first-order expansion in the
+        weights: weighted mean placement of the drawn fake images plus that of the drawn real images,
+        minus the AUC), each (b, k); NaN where a draw holds no scored image of a needed class.
+    """
+    fake = matrix.fake
+    counts = np.asarray(counts, dtype=np.float32)
+    draws = {"fake": counts[:, fake], "real": counts[:, ~fake]}
+    members = {"fake": fake, "real": ~fake}
+    correct = correct_calls(matrix, threshold)
+    auc, placements = matrix.auc_placements
+    scored = ~np.isnan(matrix.scores)
+    hits, weight, placed = {}, {}, {}
+    for side, columns in members.items():
+        c = draws[side]
+        hits[side] = c @ correct[:, columns].T.astype(np.float32)
+        weight[side] = c.sum(axis=1, keepdims=True) if matrix.complete else c @ scored[:, columns].T.astype(np.float32)
+        placed[side] = c @ np.nan_to_num(placements[:, columns]).T.astype(np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {"accuracy": (hits["fake"] + hits["real"]) / (weight["fake"] + weight["real"]),
+                "accuracy_fake": hits["fake"] / weight["fake"],
+                "accuracy_real": hits["real"] / weight["real"],
+                "auc": placed["fake"] / weight["fake"] + placed["real"] / weight["real"] - auc[None, :].astype(np.float32)}
 
 
 def _aggregate(cell_values: np.ndarray, runs: pd.DataFrame, eval_sets: list[str], run_weights: np.ndarray) -> dict:
@@ -108,7 +165,7 @@ def _aggregate(cell_values: np.ndarray, runs: pd.DataFrame, eval_sets: list[str]
 
 def dataset_scores(
     cells: pd.DataFrame,
-    predictions: pd.DataFrame | None = None,
+    predictions: pd.DataFrame | ScoreMatrices | None = None,
     *,
     metrics: tuple[str, ...] = METRICS,
     n_boot: int = 1000,
@@ -122,7 +179,7 @@ def dataset_scores(
     ----------
     cells : DataFrame
         run_id, train_dataset, config_name, seed, eval_dataset, metric, value (see :func:`cell_scores`).
-    predictions : DataFrame, optional
+    predictions : DataFrame or ScoreMatrices, optional
         per-image predictions as for :func:`cell_scores`; when given the bootstrap also resamples
         test images, otherwise only trials.
     metrics : tuple of str
@@ -141,43 +198,40 @@ def dataset_scores(
     rng = np.random.default_rng(seed)
     runs = cells[RUN_KEYS].drop_duplicates().sort_values(RUN_KEYS).reset_index(drop=True)
     eval_sets = sorted(cells["eval_dataset"].unique())
-    run_pos = {r: i for i, r in enumerate(runs["run_id"])}
+    run_pos = pd.Index(runs["run_id"])
     eval_pos = {e: j for j, e in enumerate(eval_sets)}
     # trials: runs drawn with replacement within each training dataset x configuration
     run_weights = np.zeros((n_boot, len(runs)))
     for _, group in runs.groupby(["train_dataset", "config_name"], dropna=False):
         run_weights[:, group.index.to_numpy()] = resample_counts(rng, len(group), n_boot)
-    image_counts = {}
-    if predictions is not None and not predictions.empty:
-        for eval_dataset in eval_sets:
-            ids = np.unique(predictions.loc[predictions["eval_dataset"] == eval_dataset, "image_id"].to_numpy())
-            image_counts[eval_dataset] = (ids, resample_counts(rng, len(ids), n_boot))
-        by_cell = dict(tuple(predictions.groupby(["run_id", "eval_dataset"], sort=False)))
     present = [m for m in metrics if cells.loc[cells["metric"] == m, "value"].notna().any()]
-    # image-level replicates of every cell, all metrics from one weights matrix per cell
-    cell_boot: dict[tuple[str, str], dict[str, np.ndarray]] = {}
-    if image_counts:
-        for (run_id, eval_dataset), cell in by_cell.items():
-            if run_id not in run_pos:
+    point = {m: np.full((len(runs), len(eval_sets), 1), np.nan) for m in present}
+    boot = {m: np.full((len(runs), len(eval_sets), n_boot), np.nan, dtype=np.float32) for m in present}
+    for metric in present:
+        chosen = cells[cells["metric"] == metric]
+        i, j = run_pos.get_indexer(chosen["run_id"]), chosen["eval_dataset"].map(eval_pos).to_numpy()
+        point[metric][i, j, 0] = chosen["value"].to_numpy(float)
+        boot[metric][i, j, :] = chosen["value"].to_numpy(float)[:, None]  # trials only, unless images below
+    if isinstance(predictions, pd.DataFrame) and predictions.empty:
+        predictions = None
+    scores = None if predictions is None else _as_matrices(predictions)
+    image_resampling = scores is not None and not scores.empty
+    if image_resampling:
+        by_name = {m.eval_dataset: m for m in scores.matrices}
+        for eval_dataset in eval_sets:  # one draw of test images per evaluated dataset, shared by all its runs
+            matrix = by_name.get(eval_dataset)
+            if matrix is None:
                 continue
-            ids, counts = image_counts[eval_dataset]
-            weights = counts[:, np.searchsorted(ids, cell["image_id"].to_numpy())]
-            fake, score = is_fake(cell["label"].to_numpy()), cell["score_real"].to_numpy(float)
-            replicates = weighted_rates(score, fake, weights, threshold)
-            if "auc" in present:
-                replicates["auc"] = weighted_auc(score, fake, weights)
-            cell_boot[(run_id, eval_dataset)] = replicates
+            counts = resample_counts(rng, len(matrix.image_ids), n_boot)
+            rows = run_pos.get_indexer(scores.runs["run_id"].to_numpy()[matrix.run_index])
+            keep = rows >= 0
+            for metric, replicates in image_replicates(matrix, counts, threshold).items():
+                if metric in boot:
+                    boot[metric][rows[keep], eval_pos[eval_dataset], :] = replicates[:, keep].T
     rows = []
     for metric in present:
-        point = np.full((len(runs), len(eval_sets), 1), np.nan)
-        boot = np.full((len(runs), len(eval_sets), n_boot), np.nan)
-        for row in cells[cells["metric"] == metric].itertuples(index=False):
-            i, j = run_pos[row.run_id], eval_pos[row.eval_dataset]
-            point[i, j, 0] = row.value
-            replicates = cell_boot.get((row.run_id, row.eval_dataset))
-            boot[i, j] = row.value if replicates is None else replicates[metric]
-        estimates = _aggregate(point, runs, eval_sets, np.ones((1, len(runs))))
-        replicates = _aggregate(boot, runs, eval_sets, run_weights)
+        estimates = _aggregate(point[metric], runs, eval_sets, np.ones((1, len(runs))))
+        replicates = _aggregate(boot[metric], runs, eval_sets, run_weights)
         for (train, scope), estimate in estimates.items():
             train_runs = runs[runs["train_dataset"] == train]
             low, high = percentile_interval(replicates[(train, scope)], confidence)
@@ -185,10 +239,10 @@ def dataset_scores(
             notes = []
             if n_seeds < 2:
                 notes.append("a single seed: the interval reflects test images only, not training variation")
-            if not image_counts:
+            if not image_resampling:
                 notes.append("no per-image predictions: the interval resamples trials only")
             n_eval = 1 if scope == "in_domain" else int(sum(
-                1 for e in eval_sets if e != train and not np.all(np.isnan(point[train_runs.index, eval_pos[e], 0]))))
+                1 for e in eval_sets if e != train and not np.all(np.isnan(point[metric][train_runs.index, eval_pos[e], 0]))))
             rows.append({"train_dataset": train, "metric": metric, "scope": scope, "estimate": float(estimate[0]),
                          "ci_low": float(low), "ci_high": float(high), "n_runs": len(train_runs),
                          "n_seeds": int(n_seeds), "n_configs": int(train_runs["config_name"].nunique(dropna=False)),

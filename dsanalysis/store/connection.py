@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dsanalysis import __version__
@@ -102,6 +103,11 @@ class Store:
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Run the named query ``name`` with bound parameters and return its rows."""
         return run_query(self.con, name, **params).df()
+
+    def query_arrays(self, name: str, **params: Any) -> dict[str, np.ndarray]:
+        """Run the named query and return its columns as NumPy arrays (no per-row Python objects:
+        for numeric results of millions of rows)."""
+        return {column: np.asarray(values) for column, values in run_query(self.con, name, **params).fetchnumpy().items()}
 
     def execute(self, name: str, **params: Any) -> None:
         """Run the named statement ``name`` (a write); call inside :meth:`transaction`."""
