@@ -101,6 +101,16 @@ def seed_folders(store_path: Path, target: Path) -> dict[str, dict[str, int]]:
     return counts
 
 
+def package_stages(store_path: Path) -> dict[str, float]:
+    """Seconds the package's study spent training (every epoch, validation included) and evaluating."""
+    import duckdb
+
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        train = con.execute("SELECT coalesce(sum(train_seconds), 0) FROM runs").fetchone()[0]
+        evaluate = con.execute("SELECT coalesce(sum(seconds), 0) FROM evaluations").fetchone()[0]
+    return {"train_seconds": float(train), "evaluate_seconds": float(evaluate)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3, help="alternating runs of each (median reported; default 3)")
@@ -134,10 +144,12 @@ def main() -> int:
             print(f"round {repeat + 1}: study run ...", file=sys.stderr, flush=True)
             timed["package"].append(run_measured([python, "-m", "dsanalysis", "--store", str(store), "study", "run",
                                                   "study.toml", "--no-estimate"], run_dir))
+            timed["package"][-1].update(package_stages(store))
             counts = seed_folders(store, run_dir / "seed")
             print(f"round {repeat + 1}: seed procedure ...", file=sys.stderr, flush=True)
             timed["seed_way"].append(run_measured([python, str(Path(__file__).with_name("seed_procedure.py")),
                                                    str(run_dir / "seed"), "--epochs", str(args.epochs)], run_dir))
+            timed["seed_way"][-1].update(json.loads((run_dir / "seed" / "timings.json").read_text()))
     medians = {name: {key: statistics.median(r[key] for r in runs) for key in runs[0]} for name, runs in timed.items()}
     ratio = medians["seed_way"]["wall_s"] / medians["package"]["wall_s"]
     results = {"settings": vars(args) | {"out": str(args.out)}, "images": counts, "median": medians,
@@ -149,6 +161,11 @@ def main() -> int:
         m = medians[name]
         print(f"{label:44s} {m['wall_s']:8.1f} {m['cpu_s']:8.1f} {m['peak_rss_mb']:8.0f}")
     print(f"speedup (seed wall / package wall; target >= 2): {ratio:.2f}  (CPU: {results['speedup_cpu']:.2f})")
+    for name in ("package", "seed_way"):
+        m = medians[name]
+        rest = m["wall_s"] - m["train_seconds"] - m["evaluate_seconds"]
+        print(f"  {name}: training {m['train_seconds']:.1f} s, evaluation {m['evaluate_seconds']:.1f} s, "
+              f"everything else (start-up, ingest, traits, analysis, report) {rest:.1f} s")
     print("images (train / test per dataset): " + ", ".join(
         f"{d} {c.get('train', 0)}/{c.get('test', 0)}" for d, c in sorted(counts.items())))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,10 @@ Side by side in one process, with the same Meso-4 model and batch size:
       ``keras.preprocessing.image.ImageDataGenerator``; ``tf.keras.preprocessing.image.ImageDataGenerator``
       resolves to ``keras.src.legacy.preprocessing.image.ImageDataGenerator``, which is used here;
   (c) "in-memory tensors": the same model fed random float32 tensors already in memory (the compute bound).
-Rounds alternate between the three; the first epoch of each call is a warm-up and is not timed; the
-table reports medians of the timed epochs and the ratios a/b (target >= 1.0) and a/c (target >= 0.95).
+After one untimed warm-up epoch of each, epochs alternate a, c, b (``--rounds`` x ``--epochs`` of
+each), so that slow spells of a shared machine fall on all three alike (on the development VM,
+epoch times switched between two levels about 2x apart for minutes at a time); the table reports
+medians of the timed epochs and the ratios a/b (target >= 1.0) and a/c (target >= 0.95).
 Then: evaluation of 3 models on one dataset, counting image decodes (target: each image decoded
 once, i.e. decodes == images, however many models).
 
@@ -55,36 +57,23 @@ def _synthetic(folder: Path, images: int) -> Path:
     return folder
 
 
-def _epoch_seconds(model, dataset, epochs: int) -> list[float]:
-    import keras
-
-    seconds: list[float] = []
-
-    class Clock(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.started = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            seconds.append(time.perf_counter() - self.started)
-
-    model.fit(dataset, epochs=epochs, callbacks=[Clock()], verbose=0, shuffle=False)
-    return seconds
+def _package_epoch(model, dataset):
+    """One epoch of ``model.fit`` on a tf.data pipeline (the package's way, and the in-memory bound)."""
+    return lambda: model.fit(dataset, epochs=1, verbose=0, shuffle=False)
 
 
-def _seed_way_epoch_seconds(model, folder: Path, epochs: int, batch_size: int) -> list[float]:
-    """The original MesoNet training loop: a fresh ImageDataGenerator pass decodes every image each epoch."""
+def _seed_way_epoch(model, folder: Path, batch_size: int):
+    """One epoch of the original MesoNet training loop: the ImageDataGenerator decodes every image again."""
     import tensorflow as tf
 
     generator = tf.keras.preprocessing.image.ImageDataGenerator(rescale=1 / 255).flow_from_directory(
         str(folder), target_size=(256, 256), batch_size=batch_size, class_mode="binary", seed=0)
-    seconds = []
-    for _ in range(epochs):
-        started = time.perf_counter()
+
+    def epoch() -> None:
         for _ in range(len(generator)):
             x, y = next(generator)
             model.train_on_batch(x, y)
-        seconds.append(time.perf_counter() - started)
-    return seconds
+    return epoch
 
 
 def throughput(store_path: Path, dataset: str, folder: Path, rounds: int, epochs: int, batch_size: int) -> dict:
@@ -110,11 +99,17 @@ def throughput(store_path: Path, dataset: str, folder: Path, rounds: int, epochs
         (rng.random((n, 256, 256, 3), dtype=np.float32), targets)).batch(batch_size).cache()
     _, config = resolve_config("default")
     model = compiled_model("meso4", config)
-    timed: dict[str, list[float]] = {"jpeg_folder": [], "seed_way": [], "in_memory": []}
-    for _ in range(rounds):
-        for name, data in (("jpeg_folder", folder_data), ("in_memory", memory_data)):
-            timed[name] += _epoch_seconds(model, data, epochs + 1)[1:]  # first epoch of each call: warm-up
-        timed["seed_way"] += _seed_way_epoch_seconds(model, folder, epochs + 1, batch_size)[1:]
+    epochs_of = {"jpeg_folder": _package_epoch(model, folder_data), "in_memory": _package_epoch(model, memory_data),
+                 "seed_way": _seed_way_epoch(model, folder, batch_size)}
+    for epoch in epochs_of.values():
+        epoch()  # warm-up, not timed: tracing, the first pass of each pipeline
+    timed: dict[str, list[float]] = {name: [] for name in epochs_of}
+    # epochs interleaved a, c, b: a slow spell of the machine falls on all three alike
+    for _ in range(rounds * epochs):
+        for name, epoch in epochs_of.items():
+            started = time.perf_counter()
+            epoch()
+            timed[name].append(time.perf_counter() - started)
     rates = {name: n / statistics.median(secs) for name, secs in timed.items()}
     timed_epochs = len(timed["in_memory"])
     # end to end over the timed epochs: the package pays ingest + decode once, the seed's way every epoch

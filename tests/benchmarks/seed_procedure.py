@@ -10,7 +10,8 @@ Keras 3 has no ``keras.preprocessing.image``; ``tf.keras.preprocessing.image.Ima
 ``keras.src.legacy.preprocessing.image.ImageDataGenerator`` and is what runs here.
 
 FOLDER holds ``<dataset>/train/{df,real}`` and ``<dataset>/test/{df,real}``. Prints one JSON line:
-accuracy at 0.5 of every (training dataset, tested dataset).
+accuracy at 0.5 of every (training dataset, tested dataset); writes FOLDER/timings.json with the
+seconds spent training and evaluating.
 
     python tests/benchmarks/seed_procedure.py FOLDER [--epochs 2] [--batch-size 32]
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +44,7 @@ def main() -> int:
     datasets = sorted(p.name for p in args.folder.iterdir() if (p / "train").is_dir())
     make = tf.keras.preprocessing.image.ImageDataGenerator
     models = {}
+    started = time.perf_counter()
     for dataset in datasets:
         model = compiled_model("meso4", config)
         generator = make(rescale=1 / 255).flow_from_directory(
@@ -51,6 +54,8 @@ def main() -> int:
                 x, y = next(generator)
                 model.train_on_batch(x, y)
         models[dataset] = model
+    train_seconds = time.perf_counter() - started
+    started = time.perf_counter()
     accuracy = {}
     for trained, model in models.items():
         for tested in datasets:
@@ -59,6 +64,8 @@ def main() -> int:
                 class_mode="binary", shuffle=False)
             scores = np.concatenate([model.predict_on_batch(generator[i][0]).ravel() for i in range(len(generator))])
             accuracy[f"{trained}->{tested}"] = float(np.mean((scores >= 0.5) == (generator.classes == 1)))
+    seconds = {"train_seconds": train_seconds, "evaluate_seconds": time.perf_counter() - started}
+    (args.folder / "timings.json").write_text(json.dumps(seconds))
     print(json.dumps(accuracy))
     return 0
 
