@@ -88,3 +88,27 @@ def test_resample_counts_follow_the_multinomial():
     assert np.allclose(counts.mean(axis=0), 1.0, atol=0.01)
     assert np.allclose(counts.var(axis=0), 0.8, atol=0.015)
     assert np.cov(counts[:, 0], counts[:, 1])[0, 1] == pytest.approx(-0.2, abs=0.01)
+
+
+def test_store_read_matrices_equal_the_tidy_predictions(store_path):
+    """The integer-coded read (run_index, eval_index) lines up with the runs and datasets it points at."""
+    from dsanalysis.stats.inputs import score_matrices, study_inputs
+    from dsanalysis.store import open_store
+    from stats_stores import build_stats_store
+
+    build_stats_store(store_path, n_datasets=3, seeds=(0, 1), configs=("c1", "c2"), n_images=20)
+    with open_store(store_path, read_only=True) as store:
+        tidy = store.query("stats_predictions")
+        read = score_matrices(store, store.query("stats_runs"))
+        inputs = study_inputs(store)
+        expected = ScoreMatrices.from_predictions(tidy)
+        assert inputs.predictions.shape == tidy.shape  # the tidy frame is read on demand
+    assert [m.eval_dataset for m in read.matrices] == [m.eval_dataset for m in expected.matrices] == ["set0", "set1", "set2"]
+    for got, want in zip(read.matrices, expected.matrices):
+        got_runs = read.runs["run_id"].to_numpy()[got.run_index]
+        want_runs = expected.runs["run_id"].to_numpy()[want.run_index]
+        order = np.argsort(got_runs)
+        assert list(got_runs[order]) == sorted(want_runs)
+        assert np.array_equal(got.image_ids, want.image_ids) and np.array_equal(got.fake, want.fake)
+        assert np.array_equal(got.scores[order], want.scores[np.argsort(want_runs)])
+    assert read.n_predictions == len(tidy) == 12 * 3 * 20  # 12 runs x 3 evaluated datasets x 20 images
