@@ -95,8 +95,25 @@ def image_batches(
         x = tf.cast(x, tf.float32) / 255.0
         return (x, *batch[1:]) if len(batch) > 1 else x
 
-    dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    dataset = dataset.map(load, num_parallel_calls=1, deterministic=True)
     if augment:
         layer = augmenter(seed)
         dataset = dataset.map(lambda x, *rest: (layer(x, training=True), *rest), num_parallel_calls=1, deterministic=True)
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    return dataset.prefetch(2).with_options(quiet_pipeline_options())
+
+
+def quiet_pipeline_options() -> Any:
+    """tf.data options that leave the cores to the model: one input thread, no autotuning.
+
+    A batch's input work (a gather and a cast) takes milliseconds against a training step of about a
+    second on CPU; tf.data's defaults (autotuned parallelism and prefetch, a thread pool as large as
+    the machine) keep threads that preempt the convolutions' thread pool. Measured on 2 cores,
+    epochs interleaved: 18.7 images/s with the defaults, 21-22 with these options.
+    """
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    options.threading.private_threadpool_size = 1
+    options.threading.max_intra_op_parallelism = 1
+    return options

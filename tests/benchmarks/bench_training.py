@@ -81,7 +81,7 @@ def throughput(store_path: Path, dataset: str, folder: Path, rounds: int, epochs
 
     from dsanalysis.model.cache import decoded_images
     from dsanalysis.model.config import resolve_config
-    from dsanalysis.model.data import image_batches, label_values
+    from dsanalysis.model.data import image_batches, label_values, quiet_pipeline_options
     from dsanalysis.model.splits import usable_images
     from dsanalysis.model.training import compiled_model
     from dsanalysis.store import open_store
@@ -95,8 +95,9 @@ def throughput(store_path: Path, dataset: str, folder: Path, rounds: int, epochs
     targets = label_values(images["label"])
     folder_data = image_batches(pixels, rows, targets, batch_size=batch_size, shuffle=True, seed=0)
     rng = np.random.default_rng(0)
-    memory_data = tf.data.Dataset.from_tensor_slices(
-        (rng.random((n, 256, 256, 3), dtype=np.float32), targets)).batch(batch_size).cache()
+    memory_data = tf.data.Dataset.from_tensor_slices(  # with the package's thread options: the best feeding
+        (rng.random((n, 256, 256, 3), dtype=np.float32), targets)).batch(batch_size).cache().with_options(
+        quiet_pipeline_options())
     _, config = resolve_config("default")
     model = compiled_model("meso4", config)
     epochs_of = {"jpeg_folder": _package_epoch(model, folder_data), "in_memory": _package_epoch(model, memory_data),
