@@ -11,8 +11,8 @@ Side by side in one process, with the same Meso-4 model and batch size:
       resolves to ``keras.src.legacy.preprocessing.image.ImageDataGenerator``, which is used here;
   (c) "in-memory tensors": the same model fed random float32 tensors already in memory (the compute bound).
 After one untimed warm-up epoch of each, epochs alternate a, c, b (``--rounds`` x ``--epochs`` of
-each), so that slow spells of a shared machine fall on all three alike (on the development VM,
-epoch times switched between two levels about 2x apart for minutes at a time); the table reports
+each), so that slow spells fall on all three alike (with tf.data's default threading, epochs fed
+through tf.data switched between two speeds about 2x apart for minutes at a time); the table reports
 medians of the timed epochs and the ratios a/b (target >= 1.0) and a/c (target >= 0.95).
 Then: evaluation of 3 models on one dataset, counting image decodes (target: each image decoded
 once, i.e. decodes == images, however many models).
