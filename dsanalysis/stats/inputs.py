@@ -67,7 +67,7 @@ class StudyInputs:
 def score_matrices(store: Store, runs: pd.DataFrame) -> ScoreMatrices:
     """The predictions of the runs that count as run x image matrices (``runs``: the stats_runs rows)."""
     columns = store.query_arrays("stats_prediction_scores")
-    datasets = store.query("stats_dataset_names")["dataset"].tolist()
+    datasets = store.query("registered_dataset_names")["dataset"].tolist()
     return ScoreMatrices.from_arrays(runs, datasets, columns["run_index"], columns["eval_index"], columns["image_id"],
                                      columns["fake"], columns["score_real"])
 

@@ -72,7 +72,7 @@ def parse_extractors(text: str) -> tuple[str, ...]:
 
 
 def _images(store: Store, datasets: Sequence[str] | None) -> tuple[list[str], pd.DataFrame]:
-    registered = store.query("traits_registered_datasets")["dataset"].tolist()
+    registered = store.query("registered_dataset_names")["dataset"].tolist()
     if not registered:
         raise UserError("no datasets registered; add one with `python -m dsanalysis ingest NAME PATH`")
     chosen = list(datasets) if datasets else registered

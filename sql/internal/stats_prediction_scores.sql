@@ -1,6 +1,6 @@
 -- name: stats_prediction_scores
 -- description: The per-image scores of stats_predictions as integer positions, for dense run x image
---   matrices: run_index (row of stats_runs, same order), eval_index (row of stats_dataset_names),
+--   matrices: run_index (row of stats_runs, same order), eval_index (row of registered_dataset_names),
 --   image_id, fake, score_real. Same part rule: 'test', or 'all' for another dataset without a test part.
 WITH counted AS (
     SELECT run_id, train_dataset,
