@@ -13,12 +13,13 @@ import argparse
 import importlib
 import os
 import pkgutil
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
 
 from dsanalysis import __version__
-from dsanalysis.errors import UserError
+from dsanalysis.errors import Terminated, UserError
 
 DEFAULT_STORE = "results.duckdb"
 
@@ -69,9 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted; the store keeps only work that was complete", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interruption:
+        stopped = "terminated" if isinstance(interruption, Terminated) else "interrupted"
+        print(f"{stopped}; the store keeps only work that was complete", file=sys.stderr)
+        return 143 if isinstance(interruption, Terminated) else 130
     except Exception as error:  # noqa: BLE001 - last resort: one line, details with --debug
         if args.debug:
             traceback.print_exc()
@@ -79,5 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(f"signal {signum}")
+
+
 def console_main() -> None:
+    # SIGTERM unwinds like Ctrl-C, so a killed command marks its unfinished run 'interrupted'
+    signal.signal(signal.SIGTERM, _raise_terminated)
     sys.exit(main())

@@ -10,3 +10,7 @@ class UserError(Exception):
 
 class StoreInUseError(UserError):
     """Another process holds the DuckDB store open for writing."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received (``kill``, a scheduler's time limit): handled as an interruption, exit status 143."""

@@ -291,9 +291,9 @@ def train_run(
         if done is not None:
             return done
         start_run(opened, plan)
-    if report is not None:
-        report(f"run {plan.run_id} started: {plan.arch} on {dataset}, {plan.config_name}, seed {seed}")
     try:
+        if report is not None:
+            report(f"run {plan.run_id} started: {plan.arch} on {dataset}, {plan.config_name}, seed {seed}")
         pixels, rows = decoded_images(store_path, plan.images, method=plan.config["resize"])
         fitted = fit_run(plan, pixels, rows, report)
         with _opened(store) as opened:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +123,24 @@ def test_an_interrupted_run_is_marked_interrupted_and_a_rerun_starts_clean(cli, 
     rerun = cli("train", "one", *FAST)
     assert rerun.code == 0, rerun.err
     assert _rows(cli, "SELECT status, error FROM runs") == [{"status": "complete", "error": None}]
+
+
+def test_sigterm_during_training_marks_the_run_interrupted_and_exits_143(cli, two_datasets, store_path):
+    command = [sys.executable, "-m", "dsanalysis", "--store", str(store_path), "train", "one", "--epochs", "500",
+               "--batch-size", "8"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if line.startswith("epoch 1/"):  # inside model.fit
+            process.send_signal(signal.SIGTERM)
+            break
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 143, "".join(seen) + out + err
+    assert "terminated" in err and "Traceback" not in err
+    [run] = _rows(cli, "SELECT status, error, weights_path FROM runs")
+    assert run["status"] == "interrupted" and "Terminated" in run["error"] and run["weights_path"] is None
+    assert _rows(cli, "SELECT count(*) AS n FROM run_history") == [{"n": 0}]
 
 
 def test_evaluate_all_fills_the_cross_dataset_matrix_decoding_each_dataset_once(trained):
