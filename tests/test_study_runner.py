@@ -90,3 +90,16 @@ def test_plan_estimates_pending_units_from_a_throughput_probe(tmp_path, tiny_stu
 def test_address_without_the_ray_executor_is_a_user_error(tiny_study_file, cli):
     result = cli("study", "run", tiny_study_file, "--address", "localhost:6379")
     assert result.code == 1 and result.err == "error: --address needs --executor ray\n"
+
+
+def test_sigterm_during_a_study_says_terminated_and_exits_143(tmp_path, tiny_study_file, cli, monkeypatch):
+    import dsanalysis.study.runner as runner
+    from dsanalysis.errors import Terminated
+
+    def terminated(store, study, unit, report):
+        raise Terminated("signal 15")
+
+    monkeypatch.setattr(runner, "run_unit", terminated)
+    result = cli("study", "run", tiny_study_file, store=tmp_path / "study.duckdb")
+    assert result.code == 143
+    assert result.err.count("\n") == 1 and result.err.startswith("terminated during 'ingest"), result.err

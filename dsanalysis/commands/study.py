@@ -110,9 +110,10 @@ def run(args: argparse.Namespace) -> int:
                 _say(executor.describe())
             outcomes = run_study(store, study, report=_say, executor=executor)
         except StudyInterrupted as interrupted:
-            print(f"interrupted during '{interrupted.unit.label}' (marked not done; completed units are kept): rerun "
+            stopped = "terminated" if interrupted.terminated else "interrupted"
+            print(f"{stopped} during '{interrupted.unit.label}' (marked not done; completed units are kept): rerun "
                   f"`python -m dsanalysis study run {args.file or '--demo'}` with the same options to finish", file=sys.stderr)
-            return 130
+            return 143 if interrupted.terminated else 130
         finally:
             if executor is not None:
                 executor.stop()

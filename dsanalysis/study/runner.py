@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dsanalysis.errors import Terminated
 from dsanalysis.progress import progress
 from dsanalysis.store import Store
 from dsanalysis.study.config import StudyConfig
@@ -137,11 +138,11 @@ def study_run_ids(store: Store, study: StudyConfig) -> list[str]:
 
 
 class StudyInterrupted(KeyboardInterrupt):
-    """Ctrl-C during a study: the unit in progress was left not done; completed units are kept."""
+    """Ctrl-C or SIGTERM during a study: the unit in progress was left not done; completed units are kept."""
 
-    def __init__(self, unit: Unit):
+    def __init__(self, unit: Unit, terminated: bool = False):
         super().__init__(unit.label)
-        self.unit = unit
+        self.unit, self.terminated = unit, terminated
 
 
 def _run_batch(executor: RayExecutor, store: Store, study: StudyConfig, units: list[Unit], report: Report) -> None:
@@ -181,8 +182,8 @@ def run_study(store: Store, study: StudyConfig, report: Report = print,
             else:
                 report(f"[{number}/{len(units)}] {unit.label}")
                 run_unit(store, study, unit, report)
-        except KeyboardInterrupt:
-            raise StudyInterrupted(unit) from None
+        except KeyboardInterrupt as interruption:
+            raise StudyInterrupted(unit, terminated=isinstance(interruption, Terminated)) from None
         outcomes.append(UnitOutcome(unit, "ran", time.perf_counter() - started))
     return outcomes
 
