@@ -2,7 +2,8 @@
 
 ``default`` is the original MesoNet recipe (Adam, learning rate 1e-3, mean squared error, batch
 32) for 10 epochs, keeping the epoch with the lowest validation loss, with batch-norm momentum
-0.9; ``original`` is the same with Keras' batch-norm momentum 0.99 and the last epoch's weights;
+0.9 and the output layer's initial kernel scaled by 0.1; ``original`` is the same with Keras'
+batch-norm momentum 0.99, Keras' initialisation and the last epoch's weights;
 ``paper`` adds the paper's step schedule (learning rate divided by 10 every 1000 iterations, down
 to 1e-6) and its augmentation; ``bce`` swaps in binary cross-entropy. Command-line overrides
 produce a configuration named e.g. ``default+learning_rate=0.0001``.
@@ -32,16 +33,25 @@ DEFAULT: dict[str, Any] = {
     # give ~30 steps per epoch, so 10 epochs would score validation and test images with stale
     # statistics. 0.9 follows the weights within an epoch. Loading published weights is unaffected.
     "bn_momentum": 0.9,
+    # Scale of the output layer's initial kernel (Keras' Glorot init times this; 1.0 is the original).
+    # With Keras' init, batch statistics and dropout put more than half of the first training-mode
+    # outputs beyond 0.05 or 0.95, where the sigmoid's slope starves the squared-error gradient, and
+    # the network idles near chance for much of 10 epochs on ~600 training images. At 0.1 no output
+    # starts that far out and the layers below get gradient from the first step (0.0 would start
+    # every output at exactly 0.5 but give them none). Published weights load as they are.
+    "head_init_scale": 0.1,
     "class_weight": "none",      # 'none' or 'balanced' (per-class weights n / (2 n_class))
     "augment": False,            # flips, small zoom/rotation, brightness and hue (as in the paper)
-    "resize": "nearest",         # how images reach 256x256: 'nearest' (original), 'bilinear', 'area'
+    # how images reach 256x256: 'nearest' (original), 'bilinear', 'area'. Enlarging (LFW's 250x250,
+    # say), Pillow's area filter samples one source pixel per output pixel, so it equals 'nearest'.
+    "resize": "nearest",
     "deterministic": False,      # TensorFlow op determinism: same seed and machine, same predictions
 }
 
 CONFIGS: dict[str, dict[str, Any]] = {
     "default": dict(DEFAULT),
     "paper": DEFAULT | {"schedule": "step", "augment": True, "epochs": 30},
-    "original": DEFAULT | {"bn_momentum": 0.99, "restore_best": False},
+    "original": DEFAULT | {"bn_momentum": 0.99, "restore_best": False, "head_init_scale": 1.0},
     "bce": DEFAULT | {"loss": "bce"},
 }
 
@@ -76,4 +86,6 @@ def resolve_config(name: str, overrides: dict[str, Any] | None = None) -> tuple[
     for key in ("learning_rate", "batch_size", "epochs"):
         if config[key] <= 0:
             raise UserError(f"{key} must be positive, not {config[key]}")
+    if config["head_init_scale"] < 0:
+        raise UserError(f"head_init_scale must be 0 or more, not {config['head_init_scale']}")
     return (name + ("+" + ",".join(changed) if changed else "")), config

@@ -135,7 +135,8 @@ def _callbacks(epochs: int, steps: int, images: int, report: Callable[[str], Non
 
 
 def compiled_model(arch: str, config: dict[str, Any]) -> Any:
-    """A freshly initialised ``arch`` compiled with the configuration's optimizer, schedule and loss."""
+    """A freshly initialised ``arch`` (output kernel scaled by ``head_init_scale``) compiled with the configuration's
+    optimizer, schedule and loss."""
     import keras
 
     model = get_architecture(arch).build()
@@ -145,6 +146,11 @@ def compiled_model(arch: str, config: dict[str, Any]) -> Any:
     for layer in model.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.momentum = config["bn_momentum"]
+    if config["head_init_scale"] != 1.0:  # why: model/config.py
+        output = model.layers[-1]
+        if not isinstance(output, keras.layers.Dense):
+            raise ValueError(f"head_init_scale needs {arch}'s last layer to be Dense, not {type(output).__name__}")
+        output.kernel.assign(output.kernel * config["head_init_scale"])
     loss = {"mse": "mean_squared_error", "bce": "binary_crossentropy"}[config["loss"]]
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate), loss=loss,
                   metrics=[keras.metrics.BinaryAccuracy(name="accuracy")])

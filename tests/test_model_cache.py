@@ -47,6 +47,14 @@ def test_resize_methods_differ_and_are_cached_separately(dataset, store_path):
     assert np.array_equal(area[rows_a[0]], expected)
 
 
+def test_enlarging_area_equals_nearest_and_bilinear_differs():
+    # documented in model/config.py: Pillow's area (box) filter samples one pixel per output pixel when enlarging
+    pixels = np.random.default_rng(0).integers(0, 256, (250, 250, 3), dtype=np.uint8)
+    nearest, area, bilinear = (cache.resize_rgb(pixels, 256, m) for m in ("nearest", "area", "bilinear"))
+    assert np.array_equal(area, nearest) and not np.array_equal(bilinear, nearest)
+    assert not np.array_equal(cache.resize_rgb(pixels, 200, "area"), cache.resize_rgb(pixels, 200, "nearest"))
+
+
 def test_new_images_decode_only_the_new_content(dataset, cli, store_path):
     with open_store(store_path) as store:
         cache.decoded_images(store_path, usable_images(store, "c"), size=64)

@@ -24,6 +24,7 @@ def test_default_is_the_original_recipe_and_overrides_are_named():
     ({"epochs": 0}, "epochs must be positive"),
     ({"colour": 1}, "unknown training setting 'colour'"),
     ({"resize": "cubic"}, "resize must be one of nearest, bilinear, area"),
+    ({"head_init_scale": -0.5}, "head_init_scale must be 0 or more, not -0.5"),
 ])
 def test_bad_settings_are_refused(overrides, words):
     with pytest.raises(UserError, match=words):
@@ -38,3 +39,24 @@ def test_step_schedule_divides_by_ten_every_1000_iterations_down_to_the_floor():
     schedule = StepSchedule(1e-3, 1000, 0.1, 1e-6).build()
     rates = [float(schedule(step)) for step in (0, 999, 1000, 2500, 3000, 10_000)]
     assert rates == pytest.approx([1e-3, 1e-3, 1e-4, 1e-5, 1e-6, 1e-6], rel=1e-5)
+
+
+@pytest.mark.parametrize("arch", ["meso4", "mesoinception4"])
+def test_default_head_scales_keras_output_kernel_by_a_tenth_and_keeps_first_outputs_off_the_sigmoids_tails(arch):
+    import keras
+    import numpy as np
+
+    from dsanalysis.model.runtime import tensorflow
+    from dsanalysis.model.training import compiled_model
+
+    tensorflow()
+    images = np.random.default_rng(3).uniform(0, 1, (32, 256, 256, 3)).astype(np.float32)
+    outputs = {}
+    for name in ("original", "default"):
+        keras.utils.set_random_seed(3)  # the same initial weights but for the scaled output kernel
+        model = compiled_model(arch, resolve_config(name)[1])
+        outputs[name] = (np.asarray(model(images, training=False)).ravel(), np.asarray(model(images, training=True)).ravel())
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    assert logit(outputs["default"][0]) == pytest.approx(0.1 * logit(outputs["original"][0]), abs=1e-4)
+    tails = {name: np.mean((train < 0.05) | (train > 0.95)) for name, (_, train) in outputs.items()}
+    assert tails["original"] > 0.3 and tails["default"] == 0  # Keras' head: saturated outputs, starved gradients

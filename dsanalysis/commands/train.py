@@ -59,6 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     settings.add_argument("--restore-best", action=argparse.BooleanOptionalAction, default=None,
                           help="keep the weights of the epoch with the lowest validation loss")
     settings.add_argument("--bn-momentum", type=float, help="batch-norm moving-average momentum (Keras default 0.99)")
+    settings.add_argument("--head-init-scale", type=float, help="scale of the output layer's initial Keras kernel "
+                          "(default 0.1; 1: Keras' own, as the original code)")
     settings.add_argument("--class-weight", choices=["none", "balanced"], help="weight classes inversely to their frequency")
     settings.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                           help="flips, small zoom/rotation, brightness and hue changes")
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     overrides = {key: getattr(args, key) for key in (
         "learning_rate", "epochs", "batch_size", "loss", "schedule", "early_stopping_patience", "restore_best",
-        "bn_momentum", "class_weight", "augment", "resize", "deterministic")}
+        "bn_momentum", "head_init_scale", "class_weight", "augment", "resize", "deterministic")}
     result = train_run(args.store, args.dataset, arch=args.arch, config_name=args.config, overrides=overrides,
                        seed=args.seed, split=split_settings(args), force=args.force, report=_say)
     if not result.trained:

@@ -1,8 +1,8 @@
 """Registered network architectures, by name; adding one is adding one module that calls :func:`register`.
 
 Each architecture module defines a ``build() -> keras.Model`` (input 256x256x3 in [0, 1], one
-sigmoid output = P(real)) and registers it with ``@register("name")``. Modules import Keras inside
-``build`` only, so listing the names stays cheap.
+sigmoid output = P(real), made by a last ``Dense`` layer) and registers it with ``@register("name")``.
+Modules import Keras inside ``build`` only, so listing the names stays cheap.
 """
 
 from __future__ import annotations
