@@ -33,11 +33,12 @@ def test_published_meso4_reproduces_the_papers_validation_accuracy(cli, mesonet_
 @pytest.mark.slow
 def test_training_on_real_faces_learns_and_stores_a_complete_run(cli, lfw_dir, tmp_path):
     assert cli("ingest", "lfw", _linked_subset(lfw_dir, tmp_path / "lfw", 40)).code == 0
-    result = cli("train", "lfw", "--epochs", "3", "--seed", "0", "--validation-fraction", "0.1")
+    result = cli("train", "lfw", "--epochs", "10", "--batch-size", "8", "--seed", "0", "--validation-fraction", "0.1")
     assert result.code == 0, result.err
     history = json.loads(cli("sql", "--query", "run_history", "--format", "json").out)
     loss = [h["train"] for h in history if h["metric"] == "loss"]
-    assert len(loss) == 3 and loss[-1] < loss[0]
+    # it fits its ~50 training faces: below the squared error of scoring every image 0.5 (0.25)
+    assert len(loss) == 10 and loss[-1] < min(loss[0], 0.25) - 0.02
     assert cli("evaluate", "--all", "--bootstrap", "0").code == 0
     [cell] = json.loads(cli("sql", "--query", "cross_dataset_matrix", "--format", "json").out)
     assert cell["n_images"] == 24 and cell["in_domain"]
