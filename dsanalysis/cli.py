@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Sequence
 
 from dsanalysis import __version__
-from dsanalysis.errors import Terminated, UserError
+from dsanalysis.errors import Terminated, UserError, interruption_outcome
 
 DEFAULT_STORE = "results.duckdb"
 
@@ -71,9 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as interruption:
-        stopped = "terminated" if isinstance(interruption, Terminated) else "interrupted"
+        stopped, status = interruption_outcome(interruption)
         print(f"{stopped}; the store keeps only work that was complete", file=sys.stderr)
-        return 143 if isinstance(interruption, Terminated) else 130
+        return status
     except Exception as error:  # noqa: BLE001 - last resort: one line, details with --debug
         if args.debug:
             traceback.print_exc()

@@ -14,3 +14,8 @@ class StoreInUseError(UserError):
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM received (``kill``, a scheduler's time limit): handled as an interruption, exit status 143."""
+
+
+def interruption_outcome(interruption: KeyboardInterrupt) -> tuple[str, int]:
+    """The word and exit status an interrupted command reports: ('terminated', 143) or ('interrupted', 130)."""
+    return ("terminated", 143) if isinstance(interruption, Terminated) else ("interrupted", 130)

@@ -88,6 +88,7 @@ def _duration(seconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dsanalysis.errors import UserError, interruption_outcome
     from dsanalysis.store import open_store
     from dsanalysis.study.runner import StudyInterrupted, run_study
 
@@ -100,8 +101,6 @@ def run(args: argparse.Namespace) -> int:
 
         executor = RayExecutor(address=args.address, cpus_per_task=args.cpus_per_task, gpus_per_task=args.gpus_per_task)
     elif args.address:
-        from dsanalysis.errors import UserError
-
         raise UserError("--address needs --executor ray")
     with open_store(store_path) as store:
         try:
@@ -110,10 +109,10 @@ def run(args: argparse.Namespace) -> int:
                 _say(executor.describe())
             outcomes = run_study(store, study, report=_say, executor=executor)
         except StudyInterrupted as interrupted:
-            stopped = "terminated" if interrupted.terminated else "interrupted"
+            stopped, status = interruption_outcome(interrupted.interruption)
             print(f"{stopped} during '{interrupted.unit.label}' (marked not done; completed units are kept): rerun "
                   f"`python -m dsanalysis study run {args.file or '--demo'}` with the same options to finish", file=sys.stderr)
-            return 143 if interrupted.terminated else 130
+            return status
         finally:
             if executor is not None:
                 executor.stop()

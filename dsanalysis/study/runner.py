@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dsanalysis.errors import Terminated
 from dsanalysis.progress import progress
 from dsanalysis.store import Store
 from dsanalysis.study.config import StudyConfig
@@ -140,9 +139,9 @@ def study_run_ids(store: Store, study: StudyConfig) -> list[str]:
 class StudyInterrupted(KeyboardInterrupt):
     """Ctrl-C or SIGTERM during a study: the unit in progress was left not done; completed units are kept."""
 
-    def __init__(self, unit: Unit, terminated: bool = False):
+    def __init__(self, unit: Unit, interruption: KeyboardInterrupt):
         super().__init__(unit.label)
-        self.unit, self.terminated = unit, terminated
+        self.unit, self.interruption = unit, interruption
 
 
 def _run_batch(executor: RayExecutor, store: Store, study: StudyConfig, units: list[Unit], report: Report) -> None:
@@ -183,7 +182,7 @@ def run_study(store: Store, study: StudyConfig, report: Report = print,
                 report(f"[{number}/{len(units)}] {unit.label}")
                 run_unit(store, study, unit, report)
         except KeyboardInterrupt as interruption:
-            raise StudyInterrupted(unit, terminated=isinstance(interruption, Terminated)) from None
+            raise StudyInterrupted(unit, interruption) from None
         outcomes.append(UnitOutcome(unit, "ran", time.perf_counter() - started))
     return outcomes
 
