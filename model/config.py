@@ -34,11 +34,12 @@ DEFAULT: dict[str, Any] = {
     # statistics. 0.9 follows the weights within an epoch. Loading published weights is unaffected.
     "bn_momentum": 0.9,
     # Scale of the output layer's initial kernel (Keras' Glorot init times this; 1.0 is the original).
-    # With Keras' init, batch statistics and dropout put more than half of the first training-mode
-    # outputs beyond 0.05 or 0.95, where the sigmoid's slope starves the squared-error gradient, and
-    # the network idles near chance for much of 10 epochs on ~600 training images. At 0.1 no output
-    # starts that far out and the layers below get gradient from the first step (0.0 would start
-    # every output at exactly 0.5 but give them none). Published weights load as they are.
+    # With Keras' init, batch statistics and dropout put many of the first training-mode outputs
+    # beyond 0.05 or 0.95 (tests/test_model_config.py: over 30% of a noise batch), where the
+    # sigmoid's slope starves the squared-error gradient, and the network idles near chance for
+    # much of 10 epochs on ~600 training images. At 0.1 no output starts that far out and the layers
+    # below get gradient from the first step (0.0 would start every output at exactly 0.5 but give
+    # them none). Published weights load as they are.
     "head_init_scale": 0.1,
     "class_weight": "none",      # 'none' or 'balanced' (per-class weights n / (2 n_class))
     "augment": False,            # flips, small zoom/rotation, brightness and hue (as in the paper)
