@@ -1,11 +1,11 @@
 """Scoring runs on datasets: one decoded pass per dataset serves every model, one transaction per result.
 
 For each evaluated dataset the images are read from the decoded-image cache once (per resize
-method), then every requested run scores them. ``part='test'`` scores the test part of the
-dataset's split drawn with the run's own split settings (default settings for imported weights),
-so every model trained with the same settings is tested on the same images; ``part='all'``
-scores every usable image. Each (run, dataset, part) is written as evaluations + predictions +
-metrics in one transaction, and skipped when already stored unless ``force``.
+method), then every requested run scores them. ``part='test'`` scores a model on the test part
+of its own split on the dataset it was trained on, and on the test part of the dataset's registered
+partition everywhere else (:mod:`dsanalysis.model.partitions`), so every model is tested on the same
+images of each dataset; ``part='all'`` scores every usable image. Each (run, dataset, part) is written as evaluations + predictions +
+metrics in one transaction, and skipped when already stored for the same images unless ``force``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from dsanalysis.errors import UserError
 from dsanalysis.model.cache import decoded_images
 from dsanalysis.model.data import image_batches
 from dsanalysis.model.metrics import THRESHOLD, detection_metrics, group_scores
-from dsanalysis.model.splits import SplitSettings, dataset_split, usable_images
+from dsanalysis.model.partitions import dataset_partition, describe, evaluation_split, named_split
+from dsanalysis.model.splits import Split, SplitSettings, usable_images
 from dsanalysis.model.weights import file_sha256, model_with_weights
 from dsanalysis.provenance import library_versions, now, stable_key
 from dsanalysis.store import Store
@@ -96,19 +97,63 @@ def load_run_model(run: dict[str, Any]) -> Any:
     return model
 
 
-def evaluated_images(store: Store, dataset: str, run: dict[str, Any], part: str,
-                     default_split: SplitSettings) -> tuple[pd.DataFrame, str | None]:
-    """The images of ``dataset`` that ``run`` is scored on (its split's test part, or all), and that split's id."""
+@dataclass(frozen=True)
+class PlannedEvaluation:
+    """One (run, dataset, part) to score: the images, the split they are the test part of, and what is stored."""
+
+    run: dict[str, Any]
+    dataset: str
+    part: str
+    images: pd.DataFrame  # the usable images scored (usable_images rows)
+    split_id: str | None  # None for part 'all'
+    stored: pd.DataFrame  # the stored evaluation row of this key (empty if none)
+
+    @property
+    def current(self) -> bool:
+        """Whether the stored evaluation scored exactly this split's test part (or all images)."""
+        if self.stored.empty:
+            return False
+        stored_split = self.stored["split_id"].iloc[0]
+        stored_split = None if pd.isna(stored_split) else str(stored_split)
+        return stored_split == self.split_id and int(self.stored["n_images"].iloc[0]) == len(self.images)
+
+
+def test_partition(store: Store, dataset: str, *, default_split: SplitSettings | None = None,
+                   named: Split | None = None, report: Callable[[str], None] | None = None) -> Split:
+    """The split whose test part models not trained on ``dataset`` are scored on: ``named`` when it is a split of
+    ``dataset``, else the dataset's registered partition (drawn with ``default_split`` and registered if it has none)."""
+    if named is not None and named.dataset == dataset:
+        return named
+    split, registered = dataset_partition(store, dataset, default_split, registered_by="evaluate")
+    if registered and report is not None:
+        report(f"{dataset} had no test partition: drew split {split.split_id} ({describe(split.settings)}, "
+               f"{len(split.part('test'))} test images) and registered it for every model")
+    return split
+
+
+def plan_evaluations(store: Store, runs: list[dict[str, Any]], dataset: str, part: str,
+                     partition: Split | None) -> list[PlannedEvaluation]:
+    """What scoring each run on ``part`` of ``dataset`` means: which images, from which split (see
+    :mod:`dsanalysis.model.partitions`), and whether a stored evaluation already covers exactly them."""
     images = usable_images(store, dataset)
-    if part == "all":
-        return images, None
-    settings = default_split
-    if run["split_id"] is not None:
-        row = store.query("model_split_get", split_id=run["split_id"])
-        settings = SplitSettings.from_row(row.iloc[0].to_dict())
-    split = dataset_split(store, dataset, settings)
-    test_ids = split.part("test")
-    return images[images["image_id"].isin(test_ids)].reset_index(drop=True), split.split_id
+    planned = []
+    for run in runs:
+        split_id = None
+        chosen = images
+        if part == "test":
+            if partition is None:
+                raise ValueError("part 'test' needs the dataset's partition")
+            split = evaluation_split(store, dataset, run, partition)
+            chosen = images[images["image_id"].isin(split.part("test"))].reset_index(drop=True)
+            split_id = split.split_id
+        stored = store.query("model_evaluation_exists", run_id=run["run_id"], dataset=dataset, part=part)
+        planned.append(PlannedEvaluation(run, dataset, part, chosen, split_id, stored))
+    return planned
+
+
+def run_resize(run: dict[str, Any]) -> str:
+    """How a run's images reach the model's input size (its configuration's ``resize``; 'nearest' for imported)."""
+    return json.loads(run["config"] or "{}").get("resize", "nearest")
 
 
 def evaluate_runs(
@@ -118,6 +163,7 @@ def evaluate_runs(
     *,
     part: str = "test",
     default_split: SplitSettings | None = None,
+    split_id: str | None = None,
     resamples: int = 1000,
     seed: int = 0,
     batch_size: int = 64,
@@ -125,6 +171,12 @@ def evaluate_runs(
     report: Callable[[str], None] | None = None,
 ) -> list[Evaluated]:
     """Score every run in ``run_ids`` on ``part`` of every dataset in ``datasets`` and store the results.
+
+    With ``part='test'`` a run is scored on the test part of its own split on the dataset it was
+    trained on, and on the dataset's test partition (or the split ``split_id`` names) everywhere
+    else; a dataset without a partition gets one drawn with ``default_split`` (see
+    :mod:`dsanalysis.model.partitions`). A stored evaluation of other images (the partition changed)
+    is scored again.
 
     Returns
     -------
@@ -134,46 +186,57 @@ def evaluate_runs(
 
     if part not in PARTS:
         raise UserError(f"--part must be one of {', '.join(PARTS)}, not {part!r}")
-    default_split = default_split or SplitSettings()
     runs = [stored_run(store, r) for r in run_ids]
     for dataset in datasets:
         usable_images(store, dataset)  # unknown or empty dataset: fail before any work
+    named = named_split(store, split_id, datasets) if split_id else None
+    if named is not None and part != "test":
+        raise UserError("--split-id names a test part: use it with --part test")
     tensorflow()
     models: dict[str, Any] = {}
     done: list[Evaluated] = []
     for dataset in datasets:
+        partition = test_partition(store, dataset, default_split=default_split, named=named, report=report) \
+            if part == "test" else None
         pending = []
-        for run in runs:
-            stored = store.query("model_evaluation_exists", run_id=run["run_id"], dataset=dataset, part=part)
-            if not stored.empty and not force:
-                summary = store.query("evaluation_metrics", run_id=run["run_id"])
-                summary = summary[(summary["test_dataset"] == dataset) & (summary["part"] == part)
-                                  & (summary["level"] == "image")]
-                value = dict(zip(summary["metric"], summary["value"], strict=True))
-                done.append(Evaluated(run["run_id"], dataset, part, int(stored["n_images"].iloc[0]),
-                                      value.get("accuracy", np.nan), value.get("auc", np.nan), True))
+        for plan in plan_evaluations(store, runs, dataset, part, partition):
+            if plan.current and not force:
+                done.append(stored_evaluation(store, plan))
                 continue
-            pending.append(run)
-        by_resize: dict[str, list[dict[str, Any]]] = {}
-        for run in pending:
-            by_resize.setdefault(json.loads(run["config"] or "{}").get("resize", "nearest"), []).append(run)
+            if not plan.stored.empty and not plan.current and report is not None:
+                report(f"{plan.run['run_id']} on {dataset} {part}: the stored evaluation scored other images "
+                       f"(split {plan.stored['split_id'].iloc[0]}); scoring the test part of split {plan.split_id}")
+            pending.append(plan)
+        by_resize: dict[str, list[PlannedEvaluation]] = {}
+        for plan in pending:
+            by_resize.setdefault(run_resize(plan.run), []).append(plan)
         for resize, group in by_resize.items():
             images = usable_images(store, dataset)
             pixels, rows = decoded_images(store.path, images, method=resize)  # one decode pass for every model
             row_of = pd.Series(rows, index=images["image_id"].to_numpy())
-            for run in group:
+            for plan in group:
+                run = plan.run
                 started = time.perf_counter()
-                chosen, split_id = evaluated_images(store, dataset, run, part, default_split)
                 if run["run_id"] not in models:
                     models[run["run_id"]] = load_run_model(run)
-                scores = score_images(models[run["run_id"]], pixels, row_of[chosen["image_id"].to_numpy()].to_numpy(), batch_size)
-                result = store_evaluation(store, run, dataset, part, split_id, chosen, scores, resize, resamples, seed,
-                                           time.perf_counter() - started)
+                scores = score_images(models[run["run_id"]], pixels, row_of[plan.images["image_id"].to_numpy()].to_numpy(),
+                                      batch_size)
+                result = store_evaluation(store, run, dataset, part, plan.split_id, plan.images, scores, resize, resamples,
+                                          seed, time.perf_counter() - started)
                 done.append(result)
                 if report is not None:
                     report(f"{run['run_id']} ({run['arch']}, trained on {run['train_dataset'] or 'imported weights'}) "
                            f"on {dataset} {part}: accuracy {result.accuracy:.4f}, AUC {result.auc:.4f}, {result.n_images} images")
     return done
+
+
+def stored_evaluation(store: Store, plan: PlannedEvaluation) -> Evaluated:
+    """The :class:`Evaluated` of a stored, current evaluation (``skipped`` True)."""
+    summary = store.query("evaluation_metrics", run_id=plan.run["run_id"])
+    summary = summary[(summary["test_dataset"] == plan.dataset) & (summary["part"] == plan.part) & (summary["level"] == "image")]
+    value = dict(zip(summary["metric"], summary["value"], strict=True))
+    return Evaluated(plan.run["run_id"], plan.dataset, plan.part, int(plan.stored["n_images"].iloc[0]),
+                     value.get("accuracy", np.nan), value.get("auc", np.nan), True)
 
 
 def evaluation_metrics_frame(chosen: pd.DataFrame, scores: np.ndarray, resamples: int, seed: int) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from dsanalysis import __version__
 from dsanalysis.model.architectures import get_architecture
 from dsanalysis.model.cache import decoded_images
 from dsanalysis.model.config import resolve_config
+from dsanalysis.model.partitions import describe
 from dsanalysis.model.data import image_batches, label_values
 from dsanalysis.model.splits import Split, SplitSettings, dataset_split, usable_images
 from dsanalysis.model.weights import file_sha256
@@ -188,6 +189,10 @@ class RunPlan:
     seed: int
     split: Split
     images: pd.DataFrame  # the dataset's usable images (usable_images), in the order pixel rows follow
+    # whether starting the run makes its split the dataset's test partition even when it has another one
+    # (a dataset without a partition always gets the split of its first run)
+    set_partition: bool = False
+    partition: str | None = None  # split id of the dataset's registered partition when planned (None: none yet)
 
 
 @dataclass(frozen=True)
@@ -201,16 +206,33 @@ class Fitted:
 
 
 def plan_run(store: Store, dataset: str, *, arch: str = "meso4", config_name: str = "default",
-             overrides: dict[str, Any] | None = None, seed: int = 0, split: SplitSettings | None = None) -> RunPlan:
+             overrides: dict[str, Any] | None = None, seed: int = 0, split: SplitSettings | None = None,
+             set_partition: bool = False) -> RunPlan:
     """Resolve a run's configuration, split (drawn and stored on first use) and images; trains nothing.
+
+    ``split`` None trains on the dataset's registered test partition, or on the default split when
+    it has none (:mod:`dsanalysis.model.partitions`).
 
     Raises :class:`UserError` for an unknown dataset, architecture or setting, or an unusable split.
     """
     get_architecture(arch)
     name, config = resolve_config(config_name, overrides)
+    registered = store.query("partition_get", dataset=dataset)
+    if split is None:
+        split = SplitSettings.from_row(registered.iloc[0].to_dict()) if not registered.empty else SplitSettings()
     chosen = dataset_split(store, dataset, split)
     run_id = run_key(arch, dataset, chosen.split_id, config, seed)
-    return RunPlan(run_id, arch, dataset, name, config, seed, chosen, usable_images(store, dataset))
+    return RunPlan(run_id, arch, dataset, name, config, seed, chosen, usable_images(store, dataset), set_partition,
+                   None if registered.empty else str(registered["split_id"].iloc[0]))
+
+
+def partition_note(plan: RunPlan) -> str | None:
+    """A line for a run whose split is not its dataset's test partition (None when it is, or will be)."""
+    if plan.set_partition or plan.partition is None or plan.partition == plan.split.split_id:
+        return None
+    return (f"note: this run trains on split {plan.split.split_id}, not {plan.dataset}'s test partition "
+            f"{plan.partition}: it is tested on {plan.dataset} on its own split's test part, other models on the "
+            "partition's, so the statistics will not pair them (--set-partition makes this split the partition)")
 
 
 def stored_result(store: Store, run_id: str) -> TrainResult | None:
@@ -224,7 +246,8 @@ def stored_result(store: Store, run_id: str) -> TrainResult | None:
 
 
 def start_run(store: Store, plan: RunPlan) -> None:
-    """Record the run as 'running', replacing whatever an earlier attempt of it left (one transaction)."""
+    """Record the run as 'running', replacing whatever an earlier attempt of it left, and register its split as the
+    dataset's test partition when the dataset has none or ``plan.set_partition`` (one transaction)."""
     run_row = pd.DataFrame([{
         "run_id": plan.run_id, "kind": "trained", "arch": plan.arch, "train_dataset": plan.dataset,
         "split_id": plan.split.split_id, "config_name": plan.config_name, "config": json.dumps(plan.config, sort_keys=True),
@@ -235,6 +258,14 @@ def start_run(store: Store, plan: RunPlan) -> None:
         store.con.register("run_row", run_row)
         store.execute("model_run_start")
         store.con.unregister("run_row")
+        if plan.set_partition or store.query("partition_get", dataset=plan.dataset).empty:
+            store.execute("partition_set", dataset=plan.dataset, split_id=plan.split.split_id, registered_by="train")
+
+
+def set_run_partition(store: Store, plan: RunPlan) -> None:
+    """Register the planned run's split as its dataset's test partition (``--set-partition`` of a stored run)."""
+    with store.transaction():
+        store.execute("partition_set", dataset=plan.dataset, split_id=plan.split.split_id, registered_by="train")
 
 
 def finish_run(store: Store, fitted: Fitted) -> Path:
@@ -278,6 +309,7 @@ def train_run(
     overrides: dict[str, Any] | None = None,
     seed: int = 0,
     split: SplitSettings | None = None,
+    set_partition: bool = False,
     force: bool = False,
     report: Callable[[str], None] | None = None,
 ) -> TrainResult:
@@ -292,14 +324,22 @@ def train_run(
     """
     store_path = store.path if isinstance(store, Store) else Path(store)
     with _opened(store) as opened:
-        plan = plan_run(opened, dataset, arch=arch, config_name=config_name, overrides=overrides, seed=seed, split=split)
+        plan = plan_run(opened, dataset, arch=arch, config_name=config_name, overrides=overrides, seed=seed, split=split,
+                        set_partition=set_partition)
         done = None if force else stored_result(opened, plan.run_id)
         if done is not None:
+            if set_partition:
+                set_run_partition(opened, plan)
             return done
         start_run(opened, plan)
     try:
         if report is not None:
-            report(f"run {plan.run_id} started: {plan.arch} on {dataset}, {plan.config_name}, seed {seed}")
+            split_line = (f"split {plan.split.split_id} ({describe(plan.split.settings)}: {len(plan.split.part('train'))} "
+                          f"train, {len(plan.split.part('validation'))} validation, {len(plan.split.part('test'))} test images)")
+            report(f"run {plan.run_id} started: {plan.arch} on {dataset}, {plan.config_name}, seed {seed}, {split_line}")
+            note = partition_note(plan)
+            if note:
+                report(note)
         pixels, rows = decoded_images(store_path, plan.images, method=plan.config["resize"])
         fitted = fit_run(plan, pixels, rows, report)
         with _opened(store) as opened:

@@ -1,4 +1,4 @@
--- schema-version: 2
+-- schema-version: 3
 -- The dsanalysis results store. One DuckDB file holds everything the package produces.
 -- Conventions used by every table:
 --   * label is the text 'real' or 'fake'; nothing stores a bare 0/1 class.
@@ -111,6 +111,15 @@ CREATE TABLE splits (
     n_test               INTEGER NOT NULL,
     created_at           TIMESTAMP NOT NULL,
     package_version      VARCHAR NOT NULL
+);
+
+-- Each dataset's test partition: the split whose test part every model is scored on (a model trained on
+-- the dataset is scored on its own split's test part, which is this one unless it was trained otherwise).
+CREATE TABLE partitions (
+    dataset        VARCHAR PRIMARY KEY,
+    split_id       VARCHAR NOT NULL,   -- splits.split_id
+    registered_by  VARCHAR NOT NULL,   -- 'study', 'train' (first run, or --set-partition) or 'evaluate'
+    registered_at  TIMESTAMP NOT NULL
 );
 
 CREATE TABLE split_members (

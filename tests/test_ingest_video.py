@@ -176,16 +176,16 @@ def test_crop_faces_on_uncropped_photos(cli, store_path, tmp_path, lfw_dir):
 
 
 def test_store_of_schema_version_1_migrates(store_path):
-    with open_store(store_path) as store:  # make a version-1 store: the tables and columns version 2 added removed
-        store.con.execute("DROP TABLE sources; DROP TABLE crop_settings")
+    with open_store(store_path) as store:  # make a version-1 store: the tables and columns versions 2 and 3 added removed
+        store.con.execute("DROP TABLE sources; DROP TABLE crop_settings; DROP TABLE partitions")
         for column in ("source_path", "frame_index", "crop_path"):
             store.con.execute(f"ALTER TABLE images DROP COLUMN {column}")
         store.con.execute("UPDATE store_info SET value = '1' WHERE key = 'schema_version'")
-        store.con.execute("DELETE FROM schema_migrations WHERE version = 2")
+        store.con.execute("DELETE FROM schema_migrations WHERE version >= 2")
         store.con.execute("INSERT INTO datasets VALUES ('old', '/x', 'folders', NULL, NULL, NULL, now()::TIMESTAMP, '0')")
     with open_store(store_path) as store:
-        assert store.schema_version() == 2
-        assert store.query("sources").empty and store.query("datasets")["dataset"].tolist() == ["old"]
+        assert store.schema_version() == 3
+        assert store.query("sources").empty and store.query("partitions").empty and store.query("datasets")["dataset"].tolist() == ["old"]
         columns = set(store.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'images'").df()["column_name"])
         assert {"source_path", "frame_index", "crop_path"} <= columns
 

@@ -10,7 +10,8 @@
                      with the largest gap against size-matched random groups
   analyze all        all three
 
-Only complete trained runs count. Results go to the store (tables analyses and analysis_results;
+Only complete trained runs count, and every model must have been scored on the same test images of
+each dataset (its test partition; --common-images compares on the images all of them scored). Results go to the store (tables analyses and analysis_results;
 typed views: python -m dsanalysis sql --list, queries analysis_*); columns are documented in
 the README (Statistics reference). What cannot be estimated is listed under "notes", never left as a bare gap.
 """
@@ -39,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trait-class", choices=["all", "real", "fake"], default="all",
                         help="which class's dataset traits to use (default all)")
     parser.add_argument("--bins", type=int, default=4, help="quantile bins for numeric image descriptors in subgroups (default 4)")
+    parser.add_argument("--common-images", action="store_true",
+                        help="when models were scored on different test images of a dataset, compare them on the images "
+                        "every one of them scored (noted) instead of refusing")
 
 
 #: columns shown on the terminal per result table (all columns are stored)
@@ -100,7 +104,8 @@ def _settings(args: argparse.Namespace):
     if args.bins < 2:
         raise UserError(f"--bins {args.bins} must be at least 2")
     return Settings(n_boot=args.n_boot, n_perm=args.n_perm, confidence=args.confidence, seed=args.seed,
-                    metric=args.metric, trait_class=args.trait_class, n_random=args.n_random, bins=args.bins)
+                    metric=args.metric, trait_class=args.trait_class, n_random=args.n_random, bins=args.bins,
+                    common_images=args.common_images)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"store {args.store} does not exist; ingest, train and evaluate first")
     chosen = ["ranking", "traits", "subgroups"] if args.what == "all" else [args.what]
     with open_store(args.store) as store:
-        inputs = study_inputs(store)
+        inputs = study_inputs(store, common_images=settings.common_images)
         for name in chosen:
             analysis_id, tables = run_analysis(store, name, settings, inputs)
             print_tables(name, tables)

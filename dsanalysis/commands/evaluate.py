@@ -37,8 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for intervals (default 1000; 0: none)")
     parser.add_argument("--bootstrap-seed", type=int, default=0, help="seed of the bootstrap (default 0)")
     parser.add_argument("--force", action="store_true", help="re-score evaluations that are already stored")
-    add_split_arguments(parser)
-    parser.epilog = "Split options apply to imported weights with --part test; trained runs use their own split settings."
+    parser.add_argument("--split-id", metavar="SPLIT", help="score on the test part of this stored split (id or unique "
+                        "prefix) of its dataset instead of the dataset's test partition")
+    add_split_arguments(parser, "split of a dataset that has no test partition yet (nobody trained on it): drawn once, "
+                        "then registered as its partition")
+    parser.epilog = ("With --part test, a model is scored on the test part of its own split on the dataset it was trained "
+                     "on, and on the test part of each other dataset's partition (sql --query partitions).")
 
 
 def _say(line: str) -> None:
@@ -65,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         datasets = args.on or store.query("datasets")["dataset"].tolist()
         if not datasets:
             raise UserError("no datasets registered; add one with `python -m dsanalysis ingest NAME PATH`")
-        results = evaluate_runs(store, run_ids, datasets, part=args.part, default_split=split_settings(args),
+        results = evaluate_runs(store, run_ids, datasets, part=args.part, default_split=split_settings(args), split_id=args.split_id,
                                 resamples=args.bootstrap, seed=args.bootstrap_seed, force=args.force, report=_say)
     for result in results:
         if result.skipped:

@@ -1,7 +1,9 @@
 """Train a detector on one dataset's training part and store the run, its curves and weights.
 
 The split (stratified random 70/30 by default, with 10% of the training part held out for
-validation) is drawn once per dataset and settings and reused by every run. A run is identified by
+validation) is drawn once per dataset and settings and reused by every run. The first run on a
+dataset makes its split the dataset's test partition: later runs without split options train on
+it, and every model trained elsewhere is tested on its test part. A run is identified by
 (architecture, dataset, split, configuration, seed): asking again for a stored complete run does
 not train twice (use --force to retrain). Evaluate it afterwards with `evaluate RUN_ID` or
 `evaluate --all`.
@@ -20,23 +22,32 @@ ORDER = 40
 HELP = "train Meso-4 (or another registered architecture) on one dataset"
 
 
-def add_split_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("split (drawn once per dataset and settings, then reused)")
-    group.add_argument("--split", dest="split_strategy", choices=["random", "group", "source"], default="random",
-                       help="random: stratified by label (default); group: whole groups (videos, identities) on one side; "
+def add_split_arguments(parser: argparse.ArgumentParser, title: str) -> None:
+    group = parser.add_argument_group(title)
+    group.add_argument("--split", dest="split_strategy", choices=["random", "group", "source"],
+                       help="random: stratified by label (the default); group: whole groups (videos, identities) on one side; "
                        "source: the dataset's own train/test (or validation) folders")
-    group.add_argument("--test-fraction", type=float, default=0.3, help="share of each class in the test part (default 0.3)")
-    group.add_argument("--validation-fraction", type=float, default=0.1,
+    group.add_argument("--test-fraction", type=float, help="share of each class in the test part (default 0.3)")
+    group.add_argument("--validation-fraction", type=float,
                        help="share of the training part held out for validation/early stopping (default 0.1; 0: none)")
-    group.add_argument("--split-seed", type=int, default=0, help="seed of the split draw (default 0)")
+    group.add_argument("--split-seed", type=int, help="seed of the split draw (default 0)")
     group.add_argument("--group-pattern", metavar="REGEX", help="for --split group: regular expression with one capture "
                        "group drawing the group from each relative path (default: the groups found at ingest)")
 
 
-def split_settings(args: argparse.Namespace):  # -> SplitSettings
+_SPLIT_OPTIONS = ("split_strategy", "test_fraction", "validation_fraction", "split_seed", "group_pattern")
+
+
+def split_settings(args: argparse.Namespace):  # -> SplitSettings | None
+    """The split the options ask for (unset ones at their defaults), None when no split option was given."""
     from dsanalysis.model.splits import SplitSettings
 
-    return SplitSettings(args.split_strategy, args.test_fraction, args.validation_fraction, args.split_seed, args.group_pattern)
+    if all(getattr(args, name) is None for name in _SPLIT_OPTIONS):
+        return None
+    default = SplitSettings()
+    given = [getattr(args, name) for name in _SPLIT_OPTIONS]
+    fields = ("strategy", "test_fraction", "validation_fraction", "seed", "group_pattern")
+    return SplitSettings(*[getattr(default, f) if value is None else value for f, value in zip(fields, given, strict=True)])
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,7 +78,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     settings.add_argument("--resize", choices=["nearest", "bilinear", "area"], help="how images reach 256x256")
     settings.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=None,
                           help="TensorFlow op determinism (same seed and machine: same predictions)")
-    add_split_arguments(parser)
+    add_split_arguments(parser, "split (default: the dataset's test partition, or random 70/30 seed 0 for its first run)")
+    parser.add_argument("--set-partition", action="store_true",
+                        help="make this run's split the dataset's test partition, on which every other model is then "
+                        "scored (the first run on a dataset sets it anyway)")
 
 
 def _say(line: str) -> None:
@@ -81,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
         "learning_rate", "epochs", "batch_size", "loss", "schedule", "early_stopping_patience", "restore_best",
         "bn_momentum", "head_init_scale", "class_weight", "augment", "resize", "deterministic")}
     result = train_run(args.store, args.dataset, arch=args.arch, config_name=args.config, overrides=overrides,
-                       seed=args.seed, split=split_settings(args), force=args.force, report=_say)
+                       seed=args.seed, split=split_settings(args), set_partition=args.set_partition,
+                       force=args.force, report=_say)
     if not result.trained:
         print(f"run {result.run_id} is already stored and complete (use --force to retrain)")
     else:

@@ -41,7 +41,8 @@ def matrix_heatmap(
             raise ValueError(f"matrix frame has no column {name!r}")
     table = frame.pivot_table(index=row, columns=column, values=value, aggfunc="first")
     names = sorted(set(table.index) | set(table.columns))
-    table = table.reindex(index=[n for n in names if n in table.index], columns=[n for n in names if n in table.columns])
+    rows = sorted(table.index, key=lambda n: (n not in table.columns, str(n)))  # models of other data (imported) last
+    table = table.reindex(index=rows, columns=[n for n in names if n in table.columns])
     n_rows, n_cols = table.shape
     figure, ax = new_figure(style, height_ratio=min(1.2, 0.25 + 0.16 * n_rows))
     with matplotlib.rc_context(style.rc()):

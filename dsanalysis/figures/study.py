@@ -25,7 +25,7 @@ def matrix_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
         suffix = "" if len(archs) == 1 else f"_{arch}"
         for metric, label in (("accuracy", "accuracy"), ("auc", "AUC")):
             figures[f"matrix_{metric}{suffix}"] = matrix_heatmap(
-                part, style, row="train_dataset", column="test_dataset", value=metric, value_label=label
+                part, style, row="model", column="test_dataset", value=metric, value_label=label
             )
     return figures
 

@@ -70,9 +70,12 @@ def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     if cells.empty:
         return None
     figures = [{"name": name, "uri": svg_data_uri(figure, style)} for name, figure in matrix_figures(store, style).items()]
-    off = cells[~cells["in_domain"]]
-    on = cells[cells["in_domain"]]
+    trained = cells[cells["kind"] == "trained"]
+    off = trained[~trained["in_domain"]]
+    on = trained[trained["in_domain"]]
     reading = "Each row is a model trained on one dataset; each column the dataset it was tested on. "
+    if (cells["kind"] == "imported").any():
+        reading += "Rows marked 'imported' are weights evaluated as they are (e.g. published ones), for reference. "
     if not on.empty:
         reading += f"Tested on their own data, models reach accuracy {on['accuracy'].min():.2f} to {on['accuracy'].max():.2f}. "
     if not off.empty:

@@ -35,12 +35,13 @@ class Settings:
     threshold: float = THRESHOLD
     n_random: int = 500
     bins: int = 4
+    common_images: bool = False  # models scored on different images of a dataset: compare on the shared ones
 
     def params(self, analysis: str | None = None) -> dict:
         """The settings that shape ``analysis`` ('ranking', 'traits', 'subgroups'), or all of them."""
-        used = {"ranking": ("n_boot", "confidence", "seed", "threshold"),
-                "traits": ("n_boot", "n_perm", "confidence", "seed", "metric", "trait_class", "threshold"),
-                "subgroups": ("n_boot", "n_random", "confidence", "seed", "threshold", "bins")}
+        used = {"ranking": ("n_boot", "confidence", "seed", "threshold", "common_images"),
+                "traits": ("n_boot", "n_perm", "confidence", "seed", "metric", "trait_class", "threshold", "common_images"),
+                "subgroups": ("n_boot", "n_random", "confidence", "seed", "threshold", "bins", "common_images")}
         values = asdict(self)
         return values if analysis is None else {k: values[k] for k in used[analysis]}
 
@@ -310,7 +311,7 @@ def run_analysis(store, name: str, settings: Settings, inputs: StudyInputs | Non
     name : str
         'ranking', 'traits' or 'subgroups'.
     inputs : StudyInputs, optional
-        already read inputs (``study_inputs(store)``), to share between analyses.
+        already read inputs (``study_inputs(store, common_images=settings.common_images)``), to share between analyses.
 
     Returns
     -------
@@ -322,7 +323,7 @@ def run_analysis(store, name: str, settings: Settings, inputs: StudyInputs | Non
 
     if name not in ANALYSES:
         raise ValueError(f"unknown analysis {name!r}; use one of {', '.join(ANALYSES)}")
-    inputs = study_inputs(store) if inputs is None else inputs
+    inputs = study_inputs(store, common_images=settings.common_images) if inputs is None else inputs
     if name == "ranking":
         tables = ranking_tables(inputs, settings)
     else:

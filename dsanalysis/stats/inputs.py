@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dsanalysis.stats.pairing import kept_images, paired_scores
 from dsanalysis.stats.ranking import cell_scores
 from dsanalysis.stats.score_matrix import ScoreMatrices
 from dsanalysis.store import Store
@@ -72,11 +73,27 @@ def score_matrices(store: Store, runs: pd.DataFrame) -> ScoreMatrices:
                                      columns["fake"], columns["score_real"])
 
 
-def study_inputs(store: Store) -> StudyInputs:
-    """Runs, per-image predictions and cell scores (from predictions, else from the metrics table)."""
+def study_inputs(store: Store, *, common_images: bool = False) -> StudyInputs:
+    """Runs, per-image predictions and cell scores (from predictions, else from the metrics table).
+
+    Every model must have been scored on the same images of each evaluated dataset
+    (:func:`dsanalysis.stats.pairing.paired_scores`): otherwise :class:`UserError`, or with
+    ``common_images`` every model is compared on the images all of them scored, with a note.
+    """
     runs = store.query("stats_runs")
-    scores = score_matrices(store, runs)
-    notes: list[tuple[str, str, str]] = []
+    scores, restricted = paired_scores(score_matrices(store, runs), common_images=common_images)
+    notes: list[tuple[str, str, str]] = [("inputs", "pairing", message) for message in restricted]
+    kept = kept_images(scores) if restricted else None
+
+    def read_predictions() -> pd.DataFrame:
+        frame = store.query("stats_predictions")
+        return frame if kept is None else frame.merge(kept, on=["eval_dataset", "image_id"], how="inner")
+
+    video_cells = store.query("stats_video_metrics")
+    if restricted and not video_cells.empty:
+        video_cells = video_cells.iloc[0:0]
+        notes.append(("inputs", "videos", "video-level scores left out: they come from each evaluation's stored "
+                      "metrics over all of its images, not the images every model scored"))
     if not scores.empty:
         cells = cell_scores(scores)
         source = "predictions"
@@ -87,8 +104,9 @@ def study_inputs(store: Store) -> StudyInputs:
                                "metric", "value", "n"]].reset_index(drop=True)
         source = "metrics" if not cells.empty else "none"
         if source == "metrics":
-            notes.append(("inputs", "predictions", "no per-image predictions: scores come from the metrics table "
-                          "and intervals resample trials only"))
+            notes.append(("inputs", "predictions", "no per-image predictions: scores come from the metrics table, "
+                          "intervals resample trials only, and whether every model was scored on the same images "
+                          "cannot be checked"))
     if runs.empty:
         notes.append(("inputs", "runs", "no complete trained runs in the store: run `python -m dsanalysis train` "
                       "and `python -m dsanalysis evaluate` first"))
@@ -96,8 +114,7 @@ def study_inputs(store: Store) -> StudyInputs:
     if nan_cells:
         notes.append(("inputs", "cells", f"{nan_cells} run x dataset metric values are undefined (e.g. AUC with one "
                       "class) and are left out of averages"))
-    return StudyInputs(runs, scores, cells, source, notes, store.query("stats_video_metrics"),
-                       read_predictions=lambda: store.query("stats_predictions"))
+    return StudyInputs(runs, scores, cells, source, notes, video_cells, read_predictions=read_predictions)
 
 
 def dataset_traits(store: Store, trait_class: str = "all") -> pd.DataFrame:

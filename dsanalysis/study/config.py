@@ -14,9 +14,14 @@ study file, so a typo costs seconds, not a failed overnight run. Example::
     name = "lfw"
     path = "../shared/datasets/lfw_faceswap"
 
-    [split]
-    strategy = "random"        # random (stratified) | group | source
-    test_fraction = 0.3
+    [[datasets]]
+    name = "videos"
+    path = "data/videos/manifest.csv"
+    split = { strategy = "group" }   # this dataset's own split; unset keys come from [split]
+
+    [split]                    # every dataset's split unless it has its own; each dataset's test
+    strategy = "random"        # part is where every model is tested on it
+    test_fraction = 0.3        # random (stratified) | group | source
     validation_fraction = 0.1
     seed = 0
 
@@ -57,6 +62,14 @@ ANALYSES = ("ranking", "traits", "subgroups")
 
 
 @dataclass(frozen=True)
+class SplitEntry:
+    strategy: str = "random"
+    test_fraction: float = 0.3
+    validation_fraction: float = 0.1
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class DatasetEntry:
     name: str
     path: Path
@@ -64,14 +77,7 @@ class DatasetEntry:
     manifest: Path | None = None
     group_pattern: str | None = None
     numeric_label_one: str = "fake"
-
-
-@dataclass(frozen=True)
-class SplitEntry:
-    strategy: str = "random"
-    test_fraction: float = 0.3
-    validation_fraction: float = 0.1
-    seed: int = 0
+    split: SplitEntry | None = None  # this dataset's own split (the study's [split] when None)
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,10 @@ class StudyConfig:
     analyses: tuple[str, ...] = ANALYSES
     bootstrap_resamples: int = 1000
     report_out: Path | None = None
+
+    def split_of(self, dataset: DatasetEntry) -> SplitEntry:
+        """The split ``dataset`` is drawn with: its own ``split`` table, else the study's ``[split]``."""
+        return dataset.split or self.split
 
 
 class _Reader:
@@ -159,7 +169,18 @@ def _kind_name(kinds: tuple[type, ...]) -> str:
     return " or ".join(dict.fromkeys(names[k] for k in kinds))
 
 
-def _datasets(entries: Any, base: Path, source: str) -> tuple[DatasetEntry, ...]:
+def _split(reader: _Reader, defaults: SplitEntry) -> SplitEntry:
+    """A split table; keys it leaves out come from ``defaults`` (the study's [split] for a dataset's own)."""
+    reader.only("strategy", "test_fraction", "validation_fraction", "seed")
+    return SplitEntry(
+        strategy=reader.choice("strategy", SPLIT_STRATEGIES, defaults.strategy),
+        test_fraction=reader.fraction("test_fraction", defaults.test_fraction, allow_zero=False),
+        validation_fraction=reader.fraction("validation_fraction", defaults.validation_fraction, allow_zero=True),
+        seed=reader.get("seed", int, defaults.seed),
+    )
+
+
+def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) -> tuple[DatasetEntry, ...]:
     if not isinstance(entries, list) or not entries:
         raise UserError(f"{source}: [[datasets]] is required: at least one dataset with a name and a path")
     datasets = []
@@ -167,7 +188,7 @@ def _datasets(entries: Any, base: Path, source: str) -> tuple[DatasetEntry, ...]
         if not isinstance(entry, dict):
             raise UserError(f"{source}: datasets[{index}] must be a table")
         reader = _Reader(entry, f"datasets[{index}].", source)
-        reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one")
+        reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one", "split")
         name = reader.get("name", str, required=True)
         path = base / reader.get("path", str, required=True)
         manifest = reader.get("manifest", str)
@@ -176,6 +197,7 @@ def _datasets(entries: Any, base: Path, source: str) -> tuple[DatasetEntry, ...]
             manifest=None if manifest is None else base / manifest,
             group_pattern=reader.get("group_pattern", str),
             numeric_label_one=reader.choice("numeric_label_one", ("fake", "real"), "fake"),
+            split=_split(reader.table("split"), study_split) if "split" in entry else None,
         ))
     names = [d.name for d in datasets]
     for name in names:
@@ -209,8 +231,7 @@ def parse_study(data: dict[str, Any], source: str = "study file", base: Path | N
     top.only("study", "datasets", "split", "training", "traits", "analyses", "evaluation", "report")
     study = top.table("study")
     study.only("name")
-    split = top.table("split")
-    split.only("strategy", "test_fraction", "validation_fraction", "seed")
+    split = _split(top.table("split"), SplitEntry())
     traits = top.table("traits")
     traits.only("extractors", "jobs")
     analyses = top.table("analyses")
@@ -225,18 +246,12 @@ def parse_study(data: dict[str, Any], source: str = "study file", base: Path | N
     resamples = evaluation.get("bootstrap_resamples", int, 1000)
     if resamples < 0:
         raise evaluation.fail("bootstrap_resamples", "must be 0 (no intervals) or more")
-    split_seed = split.get("seed", int, 0)
     out = report.get("out", str)
     return StudyConfig(
         name=study.get("name", str, "study"),
         source=None,
-        datasets=_datasets(data.get("datasets"), base, source),
-        split=SplitEntry(
-            strategy=split.choice("strategy", SPLIT_STRATEGIES, "random"),
-            test_fraction=split.fraction("test_fraction", 0.3, allow_zero=False),
-            validation_fraction=split.fraction("validation_fraction", 0.1, allow_zero=True),
-            seed=split_seed,
-        ),
+        datasets=_datasets(data.get("datasets"), base, source, split),
+        split=split,
         training=_training(top.table("training")),
         extractors=traits.string_list("extractors", ("quality", "faces", "skin"), EXTRACTORS),
         trait_jobs=jobs,

@@ -109,25 +109,25 @@ def estimate_plan(store: Store | None, study: StudyConfig, plan: pd.DataFrame, r
     """
     from dsanalysis.model.config import resolve_config
 
-    split = study.split
     counts = {d.name: _image_count(store, d.name, d.path) for d in study.datasets}
     models = [u for u in study_units(study) if u.kind == "train"]
     estimates = []
     for unit, status in zip(study_units(study), plan["status"], strict=True):
         p, seconds = unit.params, np.nan
         n = counts.get(p.get("dataset"))
+        split = p.get("split")  # train and evaluate units: their dataset's split settings
         if status == "done":
             seconds = 0.0
         elif unit.kind == "ingest" and n is not None and rates.decode:
             seconds = 2 * n / rates.decode
         elif unit.kind == "train" and n is not None:
             _, config = resolve_config(p["base"], p["overrides"])
-            n_train = n * (1 - split.test_fraction) * (1 - split.validation_fraction)
-            n_val = n * (1 - split.test_fraction) * split.validation_fraction
+            n_train = n * (1 - split["test_fraction"]) * (1 - split["validation_fraction"])
+            n_val = n * (1 - split["test_fraction"]) * split["validation_fraction"]
             seconds = config["epochs"] * (n_train / rates.train[(p["arch"], config["batch_size"])]
                                           + n_val / rates.score[p["arch"]])
         elif unit.kind == "evaluate" and n is not None:
-            seconds = sum(n * split.test_fraction / rates.score[m.params["arch"]] for m in models)
+            seconds = sum(n * split["test_fraction"] / rates.score[m.params["arch"]] for m in models)
         estimates.append(seconds)
     # two significant figures: a fixed number of decimals shows a small pending unit as 0 (done)
     return plan.assign(estimate_s=[float(f"{x:.2g}") if np.isfinite(x) else np.nan for x in estimates])

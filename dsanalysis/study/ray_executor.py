@@ -16,7 +16,6 @@ Ray's object store, so nodes need no shared file system.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -198,22 +197,24 @@ class RayExecutor:
     def evaluate(self, store: Store, run_ids: list[str], datasets: list[str], *, resamples: int, seed: int,
                  report: Callable[[str], None], batch_size: int = 64) -> int:
         """Score every run in ``run_ids`` on each dataset's test part where not stored yet; returns how many were scored."""
-        from dsanalysis.model.evaluation import evaluated_images, store_evaluation, stored_run, verified_weights
-        from dsanalysis.model.splits import SplitSettings, usable_images
+        from dsanalysis.model.evaluation import plan_evaluations, run_resize, store_evaluation, stored_run, test_partition, \
+            verified_weights
+        from dsanalysis.model.splits import usable_images
 
         futures: dict[Any, Any] = {}
         options = self._options()
         task = self._ray.remote(_score_task)
+        runs = [stored_run(store, run_id) for run_id in run_ids]
         for dataset in datasets:
             images = usable_images(store, dataset)
-            for run_id in run_ids:
-                if not store.query("model_evaluation_exists", run_id=run_id, dataset=dataset, part="test").empty:
+            partition = test_partition(store, dataset, report=report)
+            for plan in plan_evaluations(store, runs, dataset, "test", partition):
+                if plan.current:
                     continue
-                run = stored_run(store, run_id)
+                run, chosen, split_id = plan.run, plan.images, plan.split_id
                 weights = verified_weights(run).read_bytes()
-                resize = json.loads(run["config"] or "{}").get("resize", "nearest")
+                resize = run_resize(run)
                 pixels, row_of = self._pixels_ref(store, images, dataset, resize)
-                chosen, split_id = evaluated_images(store, dataset, run, "test", SplitSettings())
                 rows = row_of[chosen["image_id"].to_numpy()].to_numpy()
                 submitted = time.perf_counter()
                 ref = task.options(**options).remote(run["arch"], weights, pixels, rows, batch_size)

@@ -21,7 +21,7 @@ import pandas as pd
 from dsanalysis.progress import progress
 from dsanalysis.store import Store
 from dsanalysis.study.config import StudyConfig
-from dsanalysis.study.units import Unit, split_settings, study_units
+from dsanalysis.study.units import Unit, study_units
 
 if TYPE_CHECKING:
     from dsanalysis.study.ray_executor import RayExecutor
@@ -66,10 +66,17 @@ def unit_status(store: Store, study: StudyConfig, unit: Unit) -> str:
     if unit.kind == "train":
         return _run_status(store, trained_run_id(store, unit))
     if unit.kind == "evaluate":
+        from dsanalysis.model.splits import split_id_for
+
         run_ids = [trained_run_id(store, u) for u in study_units(study) if u.kind == "train"]
         if any(r is None for r in run_ids):
             return "pending"
-        done = store.query("study_evaluations_done", dataset=unit.params["dataset"])
+        dataset = unit.params["dataset"]
+        partition = store.query("partition_get", dataset=dataset)
+        split_id = split_id_for(store, dataset, split_from_params(unit.params))
+        if partition.empty or partition["split_id"].iloc[0] != split_id:
+            return "pending"
+        done = store.query("study_evaluations_done", dataset=dataset, split_id=split_id)
         return "done" if set(run_ids) <= set(done["run_id"]) else "pending"
     return "pending"  # traits, analyses and the report are recomputed from what is stored
 
@@ -98,6 +105,7 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
     elif unit.kind == "evaluate":
         from dsanalysis.model.evaluation import evaluate_runs
 
+        study_partition(store, unit, report)
         evaluated = evaluate_runs(store, study_run_ids(store, study), [p["dataset"]], part="test",
                                   resamples=p["resamples"], seed=study.split.seed)
         report(f"{unit.label}: {len(evaluated)} evaluations")
@@ -121,6 +129,20 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
         report(f"report: {path}")
     else:
         raise ValueError(f"unknown unit kind {unit.kind!r}")
+
+
+def study_partition(store: Store, unit: Unit, report: Report) -> None:
+    """Register the split the study defines for an evaluate unit's dataset as the dataset's test partition."""
+    from dsanalysis.model.partitions import describe, register_partition
+    from dsanalysis.model.splits import dataset_split
+
+    dataset = unit.params["dataset"]
+    split = dataset_split(store, dataset, split_from_params(unit.params))
+    registered = store.query("partition_get", dataset=dataset)
+    if registered.empty or registered["split_id"].iloc[0] != split.split_id:
+        register_partition(store, split, "study")
+        report(f"{dataset}: test partition {split.split_id} ({describe(split.settings)}, {len(split.part('test'))} "
+               "test images): every model is tested on it")
 
 
 def train_request(unit: Unit) -> dict[str, Any]:
@@ -149,6 +171,8 @@ def _run_batch(executor: RayExecutor, store: Store, study: StudyConfig, units: l
     if units[0].kind == "train":
         executor.train(store, [{"dataset": u.params["dataset"], **train_request(u)} for u in units], report)
     else:
+        for unit in units:
+            study_partition(store, unit, report)
         executor.evaluate(store, study_run_ids(store, study), [u.params["dataset"] for u in units],
                           resamples=units[0].params["resamples"], seed=study.split.seed, report=report)
 

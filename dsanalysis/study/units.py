@@ -1,8 +1,9 @@
 """A study as units of work, each with a deterministic key, so a rerun skips what is done.
 
 Units in dependency order: ingest each dataset; train every (architecture, dataset, configuration,
-seed); evaluate every trained model on every dataset's test split (one unit per tested dataset, so
-one decoded pass serves all models); traits; analyses; report. Each unit's work is idempotent in
+seed); evaluate every trained model on every dataset's test partition (one unit per tested dataset,
+so one decoded pass serves all models; the unit first registers the split the study defines for the
+dataset as its partition); traits; analyses; report. Each unit's work is idempotent in
 the store (runs, evaluations, traits and analyses are keyed by their settings), which is what makes
 an interrupted study resumable with no duplicate rows.
 """
@@ -29,21 +30,12 @@ class Unit:
         return stable_key(self.kind, self.params)
 
 
-def split_settings(study: StudyConfig, group_pattern: str | None):  # noqa: ANN201 - model import is lazy
-    from dsanalysis.model.splits import SplitSettings
-
-    return SplitSettings(strategy=study.split.strategy, test_fraction=study.split.test_fraction,
-                         validation_fraction=study.split.validation_fraction, seed=study.split.seed,
-                         group_pattern=group_pattern)
-
-
 def study_units(study: StudyConfig) -> list[Unit]:
     """Every unit of ``study`` in an order that respects dependencies."""
     units = [Unit("ingest", f"ingest {d.name}", {"dataset": d.name, "path": str(d.path), "layout": d.layout,
                                                  "manifest": None if d.manifest is None else str(d.manifest),
                                                  "group_pattern": d.group_pattern, "numeric_label_one": d.numeric_label_one})
              for d in study.datasets]
-    split = asdict(study.split)
     for arch in study.training.architectures:
         for dataset in study.datasets:
             for overrides in study.training.grid:
@@ -51,10 +43,11 @@ def study_units(study: StudyConfig) -> list[Unit]:
                     settings = ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())) or study.training.base
                     units.append(Unit("train", f"train {arch} on {dataset.name} ({settings}, seed {seed})", {
                         "arch": arch, "dataset": dataset.name, "base": study.training.base, "overrides": overrides,
-                        "seed": seed, "split": split, "group_pattern": dataset.group_pattern}))
+                        "seed": seed, "split": asdict(study.split_of(dataset)), "group_pattern": dataset.group_pattern}))
     for dataset in study.datasets:
         units.append(Unit("evaluate", f"evaluate every model on {dataset.name}",
-                          {"dataset": dataset.name, "resamples": study.bootstrap_resamples}))
+                          {"dataset": dataset.name, "resamples": study.bootstrap_resamples,
+                           "split": asdict(study.split_of(dataset)), "group_pattern": dataset.group_pattern}))
     if study.extractors:
         units.append(Unit("traits", "dataset traits", {"extractors": list(study.extractors), "jobs": study.trait_jobs}))
     for name in study.analyses:

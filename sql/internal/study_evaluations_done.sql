@@ -1,4 +1,5 @@
 -- name: study_evaluations_done
--- description: Runs already evaluated on the test part of one dataset.
+-- description: Runs already evaluated on the test part of one split of one dataset.
 -- param: dataset VARCHAR  evaluated dataset
-SELECT run_id FROM evaluations WHERE dataset = $dataset AND part = 'test'
+-- param: split_id VARCHAR  the split whose test part was scored
+SELECT run_id FROM evaluations WHERE dataset = $dataset AND part = 'test' AND split_id = $split_id

@@ -1,11 +1,14 @@
 -- name: cross_dataset_summary
 -- description: The cross-dataset matrix averaged over seeds and configurations: one row per
---   (architecture, training dataset, tested dataset) with the mean, lowest and highest accuracy and
---   AUC (fake = positive) over complete trained runs on the test part, the number of runs, and the
---   bootstrap interval where a cell rests on a single run. in_domain marks the diagonal.
+--   (architecture, model, tested dataset) with the mean, lowest and highest accuracy and AUC (fake =
+--   positive) over complete runs on the test part, the number of runs, and the bootstrap interval
+--   where a cell rests on a single run. model is the training dataset, or 'imported: FILE' for
+--   imported weights (kind 'imported', train_dataset NULL). in_domain marks the diagonal.
 -- param: metric_part VARCHAR = test  evaluated part ('test' or 'all')
 WITH cells AS (
-    SELECT r.arch, r.train_dataset, m.dataset AS test_dataset, r.run_id,
+    SELECT r.kind, r.arch, r.train_dataset,
+           coalesce(r.train_dataset, 'imported: ' || coalesce(json_extract_string(r.config, '$.source'), r.run_id)) AS model,
+           m.dataset AS test_dataset, r.run_id,
            max(m.value) FILTER (WHERE m.metric = 'accuracy') AS accuracy,
            max(m.ci_low) FILTER (WHERE m.metric = 'accuracy') AS accuracy_ci_low,
            max(m.ci_high) FILTER (WHERE m.metric = 'accuracy') AS accuracy_ci_high,
@@ -15,10 +18,10 @@ WITH cells AS (
            max(m.n) FILTER (WHERE m.metric = 'accuracy') AS n_images
     FROM metrics AS m
     JOIN runs AS r USING (run_id)
-    WHERE r.kind = 'trained' AND r.status = 'complete' AND m.level = 'image' AND m.part = $metric_part
+    WHERE r.kind IN ('trained', 'imported') AND r.status = 'complete' AND m.level = 'image' AND m.part = $metric_part
     GROUP BY ALL
 )
-SELECT arch, train_dataset, test_dataset, train_dataset = test_dataset AS in_domain,
+SELECT kind, arch, model, train_dataset, test_dataset, coalesce(train_dataset = test_dataset, false) AS in_domain,
        count(*) AS runs,
        avg(accuracy) AS accuracy, min(accuracy) AS accuracy_min, max(accuracy) AS accuracy_max,
        CASE WHEN count(*) = 1 THEN any_value(accuracy_ci_low) END AS accuracy_ci_low,
@@ -28,5 +31,5 @@ SELECT arch, train_dataset, test_dataset, train_dataset = test_dataset AS in_dom
        CASE WHEN count(*) = 1 THEN any_value(auc_ci_high) END AS auc_ci_high,
        max(n_images) AS n_images
 FROM cells
-GROUP BY arch, train_dataset, test_dataset
-ORDER BY arch, train_dataset, test_dataset
+GROUP BY kind, arch, model, train_dataset, test_dataset
+ORDER BY kind DESC, arch, model, test_dataset
