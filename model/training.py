@@ -34,6 +34,7 @@ from dsanalysis.model.cache import decoded_images
 from dsanalysis.model.config import resolve_config
 from dsanalysis.model.partitions import describe
 from dsanalysis.model.data import image_batches, label_values
+from dsanalysis.model.learning import LearningCheck, learning_check
 from dsanalysis.model.splits import Split, SplitSettings, dataset_split, usable_images
 from dsanalysis.model.weights import file_sha256
 from dsanalysis.provenance import library_versions_json, now, stable_key
@@ -46,6 +47,7 @@ class TrainResult:
     trained: bool  # False when a complete run with this id was already stored
     epochs_run: int
     images_per_second: float | None
+    learning: LearningCheck | None = None  # None for runs stored before the check existed
 
 
 def run_key(arch: str, dataset: str, split_id: str, config: dict[str, Any], seed: int) -> str:
@@ -242,7 +244,20 @@ def stored_result(store: Store, run_id: str) -> TrainResult | None:
         return None
     row = stored.iloc[0]
     ips = None if pd.isna(row["images_per_second"]) else float(row["images_per_second"])
-    return TrainResult(run_id, False, int(row["epochs_run"]), ips)
+    return TrainResult(run_id, False, int(row["epochs_run"]), ips, stored_learning(row.to_dict()))
+
+
+def stored_learning(row: dict[str, Any]) -> LearningCheck | None:
+    """The :class:`LearningCheck` stored in a runs row (None when the run predates the check)."""
+    if row.get("learned") is None or (isinstance(row.get("learned"), float) and np.isnan(row["learned"])):
+        return None
+
+    def number(key: str) -> float | None:
+        value = row.get(key)
+        return None if value is None or pd.isna(value) else float(value)
+
+    return LearningCheck(str(row["learned"]), number("learned_auc"), number("learned_ci_low"), number("learned_ci_high"),
+                         0, 0, str(row.get("learned_reason") or ""))
 
 
 def start_run(store: Store, plan: RunPlan) -> None:
@@ -285,9 +300,12 @@ def finish_run(store: Store, fitted: Fitted) -> Path:
     with store.transaction():
         store.con.register("run_history_rows", fitted.history.assign(run_id=run_id))
         store.execute("model_run_history_insert")
+        check = fitted.result.learning
         store.execute("model_run_complete", run_id=run_id, weights_path=str(path.resolve()),
                       weights_sha256=file_sha256(path), train_seconds=fitted.seconds,
-                      epochs_run=fitted.result.epochs_run, images_per_second=fitted.result.images_per_second)
+                      epochs_run=fitted.result.epochs_run, images_per_second=fitted.result.images_per_second,
+                      learned=check.learned, learned_auc=check.auc, learned_ci_low=check.ci_low,
+                      learned_ci_high=check.ci_high, learned_reason=check.reason)
         store.con.unregister("run_history_rows")
     return path
 
@@ -387,6 +405,12 @@ def fit_run(plan: RunPlan, pixels: np.ndarray, rows: np.ndarray, report: Callabl
     after_first = timing["seconds"][1:]
     ips = float(len(train_at) / np.median(after_first)) if after_first else None
 
+    validation_scores = model.predict(image_batches(pixels, rows[val_at], batch_size=batch), verbose=0).reshape(-1) \
+        if len(val_at) else np.zeros(0)
+    check = learning_check(plan.images["label"].to_numpy()[val_at], validation_scores, seed=seed)
+    if report is not None:
+        report(check.line())
+
     with tempfile.TemporaryDirectory(prefix="dsanalysis-weights-") as folder:
         path = Path(folder) / f"{plan.run_id}.weights.h5"
         model.save_weights(path)
@@ -395,4 +419,4 @@ def fit_run(plan: RunPlan, pixels: np.ndarray, rows: np.ndarray, report: Callabl
     if "best_epoch" in timing:
         best = timing["best_epoch"][0]
         history_rows.loc[len(history_rows)] = [best, "validation", "best_epoch", float(best)]
-    return Fitted(TrainResult(plan.run_id, True, epochs_run, ips), history_rows, data, seconds)
+    return Fitted(TrainResult(plan.run_id, True, epochs_run, ips, check), history_rows, data, seconds)

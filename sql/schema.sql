@@ -148,6 +148,11 @@ CREATE TABLE runs (
     train_seconds     DOUBLE,
     epochs_run        INTEGER,
     images_per_second DOUBLE,
+    learned           VARCHAR,              -- did it learn, from validation data only: 'true', 'false', 'unknown' (model/learning.py)
+    learned_auc       DOUBLE,               -- the stored model's validation AUC (fake = positive)
+    learned_ci_low    DOUBLE,               -- its 95% bootstrap interval
+    learned_ci_high   DOUBLE,
+    learned_reason    VARCHAR,              -- the verdict's one-line reason
     package_version   VARCHAR NOT NULL,
     library_versions  VARCHAR               -- JSON: tensorflow, keras, numpy, ...
 );

@@ -97,10 +97,11 @@ def run(args: argparse.Namespace) -> int:
     result = train_run(args.store, args.dataset, arch=args.arch, config_name=args.config, overrides=overrides,
                        seed=args.seed, split=split_settings(args), set_partition=args.set_partition,
                        force=args.force, report=_say)
+    learned = f"; {result.learning.line()}" if result.learning else ""
     if not result.trained:
-        print(f"run {result.run_id} is already stored and complete (use --force to retrain)")
+        print(f"run {result.run_id} is already stored and complete (use --force to retrain){learned}")
     else:
         speed = f", {result.images_per_second:.0f} training images/s after the first epoch" if result.images_per_second else ""
-        print(f"run {result.run_id}: {result.epochs_run} epochs{speed}")
+        print(f"run {result.run_id}: {result.epochs_run} epochs{speed}{learned}")
     print(f"next: python -m dsanalysis evaluate {result.run_id}")
     return 0

@@ -130,6 +130,20 @@ def _section_ranking(store: Store, style: FigureStyle) -> dict[str, Any] | None:
             "the data do not show that the datasets differ: the ranking may be chance"
         reading += (f"Friedman test over {int(row['n_blocks'])} blocks: p = {row['p_value']:.3g}, Kendall's W = "
                     f"{row['kendall_w']:.2f}; {verdict}.")
+    if "n_learned" in scores.columns:
+        per_dataset = scores.drop_duplicates("train_dataset").sort_values("train_dataset")
+        def share(r: Any) -> str:
+            unknown = int(r.n_runs - r.n_learned - r.n_not_learned)
+            return f"{r.train_dataset} {int(r.n_learned)} of {int(r.n_runs)}" + (f" ({unknown} unknown)" if unknown else "")
+
+        shares = ", ".join(share(r) for r in per_dataset.itertuples())
+        reading += (f" Runs that learned (their validation AUC's 95% interval above 0.5): {shares}; every run counts in the "
+                    "ranking (a dataset on which training fails is worse to train on).")
+    notes = load_result(store, "ranking", "notes")
+    if not notes.empty:
+        sensitivity = notes.loc[notes["subject"] == "learned runs", "message"].tolist()
+        if sensitivity:
+            reading += " Sensitivity: " + "; ".join(sensitivity) + "."
     keep = ["mean", "difference", "test", "variance"]
     return {
         "reading": reading,

@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from dsanalysis.stats import correlation, fit_band, friedman, image_level, mantel, mixed, pair_level, profile, ranking, subgroups
+from dsanalysis.stats import (correlation, fit_band, friedman, image_level, learned, mantel, mixed, pair_level, profile,
+                              ranking, subgroups)
 from dsanalysis.stats.detection import THRESHOLD, is_fake
 from dsanalysis.stats.inputs import StudyInputs, dataset_traits, image_descriptors, pair_traits
 
@@ -62,9 +63,10 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
     Returns
     -------
     dict of DataFrame
-        'scores' (:func:`ranking.dataset_scores`; where evaluated images are video frames also the metrics
-        'video_accuracy' and 'video_auc', scored per video with intervals over trials), 'transfer'
-        (:func:`ranking.transfer_matrix`),
+        'scores' (:func:`ranking.dataset_scores` plus n_learned and n_not_learned after n_runs, from
+        :func:`learned.learned_counts`; where evaluated images are video frames also the metrics
+        'video_accuracy' and 'video_auc', scored per video with intervals over trials),
+        'learned_sensitivity' (:func:`learned.learned_only_ranking`), 'transfer' (:func:`ranking.transfer_matrix`),
         'friedman', 'mean_ranks', 'pairwise' (each with a leading ``metric`` column; see
         :mod:`dsanalysis.stats.friedman`), 'mixed_model' (leading ``metric``; see
         :func:`mixed.crossed_mixed_model`), 'notes'.
@@ -83,6 +85,14 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
         video = ranking.dataset_scores(inputs.video_cells, None, metrics=TEST_METRICS, n_boot=settings.n_boot,
                                        confidence=settings.confidence, seed=settings.seed, threshold=settings.threshold)
         tables["scores"] = pd.concat([tables["scores"], video.assign(metric="video_" + video["metric"])], ignore_index=True)
+    counts = learned.learned_counts(inputs.runs)
+    scores = tables["scores"].merge(counts[["train_dataset", "n_learned", "n_not_learned"]], on="train_dataset", how="left")
+    order = list(tables["scores"].columns)
+    at = order.index("n_runs") + 1
+    tables["scores"] = scores[order[:at] + ["n_learned", "n_not_learned"] + order[at:]]
+    sensitivity, lines = learned.learned_only_ranking(cells, inputs.runs)
+    tables["learned_sensitivity"] = sensitivity
+    notes.extend(("ranking", "learned runs", line) for line in lines)
     tables["transfer"] = ranking.transfer_matrix(cells)
     if len(train_sets) < 2:
         notes.append(("ranking", "tests", f"one training dataset ({train_sets[0]}): nothing to compare, no ranking tests"))

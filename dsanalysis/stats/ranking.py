@@ -29,7 +29,7 @@ from dsanalysis.stats.score_matrix import RUN_KEYS, ScoreMatrices, ScoreMatrix, 
 
 METRICS = ("accuracy", "accuracy_fake", "accuracy_real", "auc")
 CELL_COLUMNS = ["run_id", "train_dataset", "config_name", "seed", "eval_dataset", "metric", "value", "n"]
-SCORE_COLUMNS = ["train_dataset", "metric", "scope", "estimate", "ci_low", "ci_high", "rank", "n_runs",
+SCORE_COLUMNS = ["train_dataset", "metric", "scope", "estimate", "ci_low", "ci_high", "seed_sd", "rank", "n_runs",
                  "n_seeds", "n_configs", "n_eval_datasets", "note"]
 TRANSFER_COLUMNS = ["train_dataset", "eval_dataset", "metric", "mean", "sd", "min", "max", "n_runs"]
 
@@ -162,6 +162,29 @@ def _aggregate(cell_values: np.ndarray, runs: pd.DataFrame, eval_sets: list[str]
     return out
 
 
+def _seed_sd(cell_values: np.ndarray, runs: pd.DataFrame, eval_sets: list[str]) -> dict:
+    """Between-seed SD of each training dataset's score: the SD over its runs of each run's own in-domain or
+    generalization score, within each configuration, pooled over configurations (root mean variance).
+
+    cell_values: (n_runs, n_eval). Returns {(train, scope): sd}, NaN where no configuration has two runs.
+    """
+    eval_index = {e: j for j, e in enumerate(eval_sets)}
+    out = {}
+    for train, train_runs in runs.groupby("train_dataset", sort=True):
+        values = cell_values[train_runs.index.to_numpy()]
+        others = [j for e, j in eval_index.items() if e != train]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            per_run = {"in_domain": values[:, eval_index[train]] if train in eval_index else np.full(len(values), np.nan),
+                       "generalization": np.nanmean(values[:, others], axis=1) if others else np.full(len(values), np.nan)}
+        configs = train_runs["config_name"].to_numpy()
+        for scope, scores in per_run.items():
+            variances = [np.var(scores[(configs == c) & ~np.isnan(scores)], ddof=1)
+                         for c in pd.unique(configs) if ((configs == c) & ~np.isnan(scores)).sum() >= 2]
+            out[(train, scope)] = float(np.sqrt(np.mean(variances))) if variances else np.nan
+    return out
+
+
 def dataset_scores(
     cells: pd.DataFrame,
     predictions: pd.DataFrame | ScoreMatrices | None = None,
@@ -190,7 +213,8 @@ def dataset_scores(
     -------
     DataFrame
         train_dataset, metric, scope ('in_domain' or 'generalization'), estimate, ci_low, ci_high
-        (percentile bootstrap), rank (1 = best within metric and scope), n_runs, n_seeds, n_configs,
+        (percentile bootstrap), seed_sd (between-seed SD of the per-run score, pooled over configurations; NaN
+        without two seeds), rank (1 = best within metric and scope), n_runs, n_seeds, n_configs,
         n_eval_datasets (evaluated datasets averaged over), note (what limits the interval).
     """
     _check(cells, CELL_COLUMNS[:-1])
@@ -230,6 +254,7 @@ def dataset_scores(
     rows = []
     for metric in present:
         estimates = _aggregate(point[metric], runs, eval_sets, np.ones((1, len(runs))))
+        spread = _seed_sd(point[metric][:, :, 0], runs, eval_sets)
         replicates = _aggregate(boot[metric], runs, eval_sets, run_weights)
         for (train, scope), estimate in estimates.items():
             train_runs = runs[runs["train_dataset"] == train]
@@ -243,7 +268,8 @@ def dataset_scores(
             n_eval = 1 if scope == "in_domain" else int(sum(
                 1 for e in eval_sets if e != train and not np.all(np.isnan(point[metric][train_runs.index, eval_pos[e], 0]))))
             rows.append({"train_dataset": train, "metric": metric, "scope": scope, "estimate": float(estimate[0]),
-                         "ci_low": float(low), "ci_high": float(high), "n_runs": len(train_runs),
+                         "ci_low": float(low), "ci_high": float(high),
+                         "seed_sd": spread.get((train, scope), np.nan), "n_runs": len(train_runs),
                          "n_seeds": int(n_seeds), "n_configs": int(train_runs["config_name"].nunique(dropna=False)),
                          "n_eval_datasets": n_eval, "note": "; ".join(notes)})
     out = pd.DataFrame(rows, columns=[c for c in SCORE_COLUMNS if c != "rank"])

@@ -184,7 +184,7 @@ class RayExecutor:
         def stored(plan: Any, fitted: Any) -> None:
             finish_run(store, fitted)
             report(f"trained run {plan.run_id} ({plan.arch} on {plan.dataset}, {plan.config_name}, seed {plan.seed}): "
-                   f"{fitted.result.epochs_run} epochs in {fitted.seconds:.0f} s")
+                   f"{fitted.result.epochs_run} epochs in {fitted.seconds:.0f} s; {fitted.result.learning.line()}")
 
         def failed(plan: Any, error: BaseException) -> None:
             stop_run(store, plan.run_id, error)
