@@ -12,6 +12,27 @@ from dsanalysis.errors import UserError
 FORMATS = ("table", "csv", "json", "parquet")
 
 
+def check_output_path(output: str | Path | None, store: str | Path) -> None:
+    """Refuse an output file or folder that would land on the store, its write-ahead log, or its ``_files`` folder.
+
+    Raises
+    ------
+    UserError
+        naming the output and the store.
+    """
+    if output is None:
+        return
+    from dsanalysis.store import artifacts_dir
+
+    target = Path(output).expanduser().resolve()
+    store_path = Path(store).expanduser().resolve()
+    protected = [store_path, store_path.with_name(store_path.name + ".wal")]
+    files = artifacts_dir(store_path).resolve()
+    if target in protected or target == files or files in target.parents:
+        raise UserError(f"{output} would overwrite the results store {store} (or its files in {files.name}/); "
+                        "write the output somewhere else")
+
+
 def write_frame(frame: pd.DataFrame, fmt: str, output: str | Path | None, *, max_rows: int | None = None) -> None:
     """Write ``frame`` as ``fmt`` to ``output`` (a file path) or to standard output."""
     if fmt not in FORMATS:

@@ -31,6 +31,9 @@ def run(args: argparse.Namespace) -> int:
     unknown = [f for f in formats if f not in FIGURE_FORMATS]
     if unknown or not formats:
         raise UserError(f"--format {args.format!r}: use a comma-separated list of {', '.join(FIGURE_FORMATS)}")
+    from dsanalysis.output import check_output_path
+
+    check_output_path(args.out, args.store)
     style = load_style(args.style)
     with open_store(args.store, read_only=True) as store:
         figures = study_figures(store, style)

@@ -55,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
     from dsanalysis.ingest.crops import CropSettings
     from dsanalysis.model.predict import score_files
     from dsanalysis.model.runtime import tensorflow
-    from dsanalysis.output import write_frame
+    from dsanalysis.output import check_output_path, write_frame
 
+    check_output_path(args.output, args.store)
     if args.arch and not args.weights:
         raise UserError("--arch applies to --weights only (a run knows its architecture)")
     crop = CropSettings()

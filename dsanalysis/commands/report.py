@@ -49,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
         from dsanalysis.report.sections import build_report_context, default_out_dir
         from dsanalysis.store import open_store
 
+        from dsanalysis.output import check_output_path
+
+        check_output_path(args.out, args.store)
         style = load_style(args.style)
         with open_store(args.store, read_only=True) as store:
             context = build_report_context(store, style)

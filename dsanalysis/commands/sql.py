@@ -4,15 +4,21 @@ Examples:
   python -m dsanalysis sql "SELECT dataset, count(*) FROM images GROUP BY dataset"
   python -m dsanalysis sql --query ingest_problems --param dataset=mesonet
   python -m dsanalysis sql --list
-Only SELECT (and EXPLAIN) statements run; the store is opened read-only.
+Only SELECT (and EXPLAIN, not EXPLAIN ANALYZE) statements run. The store is opened read-only, and the
+connection can reach no file but the store (DuckDB's enable_external_access = false: no read_csv,
+read_text, glob, COPY, ATTACH or INSTALL) and change no setting (lock_configuration).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 
 from dsanalysis.errors import UserError
-from dsanalysis.output import FORMATS
+from dsanalysis.output import FORMATS, check_output_path
+
+_COMMENTS = re.compile(r"(--[^\n]*\n?|/\*.*?\*/)", re.DOTALL)
+_EXPLAIN_ANALYZE = re.compile(r"^\s*EXPLAIN\s*(\(\s*)?ANALY[SZ]E\b", re.IGNORECASE)
 
 ORDER = 90
 HELP = "run a read-only SQL query or a named query against the store"
@@ -65,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
     from dsanalysis.output import write_frame
     from dsanalysis.store import get_query, open_store
 
+    check_output_path(args.output, args.store)
     with open_store(args.store, read_only=True) as store:
+        store.lock_down()
         if args.query is not None:
             named = get_query(args.query)
             if named.kind != "query":
@@ -82,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
             kind = statements[0].type
             if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
                 raise UserError(f"the store is read-only here: {kind.name} statements are refused; only SELECT queries run")
+            if _EXPLAIN_ANALYZE.match(_COMMENTS.sub(" ", sql)):
+                raise UserError("EXPLAIN ANALYZE runs the statement it explains: refused; use EXPLAIN (or a SELECT)")
         try:
             frame = store.con.execute(sql, params).df()
         except duckdb.Error as error:

@@ -99,6 +99,14 @@ class Store:
             for version in applied:
                 self.con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, now, __version__])
 
+    def lock_down(self) -> None:
+        """For user-written SQL on a read-only store: no file but the store is reachable (no read_csv,
+        read_text, glob, COPY, ATTACH, INSTALL) and no setting can change, enforced by DuckDB itself."""
+        if not self.read_only:
+            raise ValueError("lock_down is for read-only stores")
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+
     # -- queries --------------------------------------------------------------------------------
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Run the named query ``name`` with bound parameters and return its rows."""
