@@ -61,6 +61,44 @@ _CHOICES = {
     "class_weight": ("none", "balanced"), "resize": tuple(RESIZE_METHODS),
 }
 
+#: what each numeric setting may be: (test, words for the message)
+_RANGES = {
+    "learning_rate": (lambda v: 0 < v <= 10, "a number above 0 and at most 10"),
+    "batch_size": (lambda v: 1 <= v <= 65_536, "an integer from 1 to 65536"),
+    "epochs": (lambda v: 1 <= v <= 10_000, "an integer from 1 to 10000"),
+    "step_every": (lambda v: 1 <= v, "an integer of at least 1"),
+    "step_factor": (lambda v: 0 < v <= 1, "a number above 0 and at most 1"),
+    "min_learning_rate": (lambda v: 0 <= v <= 10, "a number from 0 to 10"),
+    "early_stopping_patience": (lambda v: 0 <= v <= 10_000, "an integer from 0 (off) to 10000"),
+    "bn_momentum": (lambda v: 0 <= v < 1, "a number from 0 up to (not including) 1"),
+    "head_init_scale": (lambda v: 0 <= v <= 100, "a number from 0 to 100"),
+}
+_KIND_WORDS = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+def typed_setting(key: str, value: Any) -> Any:
+    """``value`` as training setting ``key`` takes it, refusing the wrong type (no silent 1.5 -> 1 or true -> 1).
+
+    Raises
+    ------
+    UserError
+        for an unknown setting, a value of the wrong type, a choice not offered, or a number out of range.
+    """
+    if key not in DEFAULT:
+        raise UserError(f"unknown training setting {key!r}; settings: {', '.join(DEFAULT)}")
+    kind = type(DEFAULT[key])
+    ok = isinstance(value, bool) if kind is bool else (
+        isinstance(value, int | float) and not isinstance(value, bool) if kind is float else
+        isinstance(value, int) and not isinstance(value, bool) if kind is int else isinstance(value, kind))
+    if not ok:
+        raise UserError(f"{key} must be {_KIND_WORDS[kind]}, not {value!r}")
+    value = kind(value)
+    if key in _CHOICES and value not in _CHOICES[key]:
+        raise UserError(f"{key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
+    if key in _RANGES and not _RANGES[key][0](value):
+        raise UserError(f"{key} must be {_RANGES[key][1]}, not {value!r}")
+    return value
+
 
 def resolve_config(name: str, overrides: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
     """The named configuration with ``overrides`` applied (None values ignored) and checked.
@@ -68,6 +106,11 @@ def resolve_config(name: str, overrides: dict[str, Any] | None = None) -> tuple[
     Returns
     -------
     (configuration name, settings dict): the name records the overrides, e.g. ``default+epochs=2``.
+
+    Raises
+    ------
+    UserError
+        for an unknown configuration or setting, or a value of the wrong type or out of range.
     """
     if name not in CONFIGS:
         raise UserError(f"unknown training configuration {name!r}; known: {', '.join(CONFIGS)}")
@@ -76,17 +119,8 @@ def resolve_config(name: str, overrides: dict[str, Any] | None = None) -> tuple[
     for key, value in sorted((overrides or {}).items()):
         if value is None:
             continue
-        if key not in DEFAULT:
-            raise UserError(f"unknown training setting {key!r}; settings: {', '.join(DEFAULT)}")
-        if key in _CHOICES and value not in _CHOICES[key]:
-            raise UserError(f"{key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
-        value = type(DEFAULT[key])(value)
+        value = typed_setting(key, value)
         if config[key] != value:
             config[key] = value
             changed.append(f"{key}={value}")
-    for key in ("learning_rate", "batch_size", "epochs"):
-        if config[key] <= 0:
-            raise UserError(f"{key} must be positive, not {config[key]}")
-    if config["head_init_scale"] < 0:
-        raise UserError(f"head_init_scale must be 0 or more, not {config['head_init_scale']}")
     return (name + ("+" + ",".join(changed) if changed else "")), config

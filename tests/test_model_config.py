@@ -21,14 +21,24 @@ def test_default_is_the_original_recipe_and_overrides_are_named():
 
 @pytest.mark.parametrize(("overrides", "words"), [
     ({"loss": "hinge"}, "loss must be one of mse, bce"),
-    ({"epochs": 0}, "epochs must be positive"),
+    ({"epochs": 0}, "epochs must be an integer from 1 to 10000, not 0"),
+    ({"epochs": -1}, "epochs must be an integer from 1 to 10000, not -1"),
+    ({"epochs": 99999999999999999999}, "epochs must be an integer from 1 to 10000"),
+    ({"epochs": 1.5}, r"epochs must be an integer, not 1.5"),
+    ({"epochs": True}, "epochs must be an integer, not True"),
+    ({"epochs": "ten"}, "epochs must be an integer, not 'ten'"),
+    ({"batch_size": 0}, "batch_size must be an integer from 1 to 65536, not 0"),
+    ({"learning_rate": -1.0}, "learning_rate must be a number above 0 and at most 10, not -1.0"),
+    ({"learning_rate": "fast"}, "learning_rate must be a number, not 'fast'"),
+    ({"augment": 1}, "augment must be true or false, not 1"),
     ({"colour": 1}, "unknown training setting 'colour'"),
     ({"resize": "cubic"}, "resize must be one of nearest, bilinear, area"),
-    ({"head_init_scale": -0.5}, "head_init_scale must be 0 or more, not -0.5"),
+    ({"head_init_scale": -0.5}, "head_init_scale must be a number from 0 to 100, not -0.5"),
 ])
 def test_bad_settings_are_refused(overrides, words):
     with pytest.raises(UserError, match=words):
         resolve_config("default", overrides)
+    assert resolve_config("default", {"learning_rate": 1})[1]["learning_rate"] == 1.0  # an integer is a number
     with pytest.raises(UserError, match="unknown training configuration 'fast'"):
         resolve_config("fast")
 

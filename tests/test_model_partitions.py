@@ -236,6 +236,8 @@ def test_a_dataset_may_override_the_study_split(tmp_path):
     from dsanalysis.errors import UserError
     from dsanalysis.study.config import parse_study
 
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
     data = {"datasets": [{"name": "a", "path": "a", "split": {"strategy": "group"}}, {"name": "b", "path": "b"}],
             "split": {"test_fraction": 0.2, "seed": 4}}
     study = parse_study(data, "s.toml", tmp_path)

@@ -37,6 +37,12 @@ jobs = 2
 """
 
 
+@pytest.fixture(autouse=True)
+def _dataset_folders(tmp_path):
+    for name in ("mesonet", "lfw"):
+        (tmp_path / "data" / name).mkdir(parents=True)
+
+
 def test_good_study_file_expands_the_grid_and_resolves_paths(tmp_path):
     (tmp_path / "study.toml").write_text(GOOD)
     study = load_study(tmp_path / "study.toml")
@@ -65,6 +71,22 @@ def test_good_study_file_expands_the_grid_and_resolves_paths(tmp_path):
         (('name = "lfw"', 'name = "mesonet"'), "dataset name 'mesonet' is used twice"),
         (('path = "data/lfw"', ""), "datasets[1].path is required"),
         (("[traits]", "[trait]"), "trait is not a known key"),
+        # every value is checked as `train` checks its options, before any work (the store is never opened)
+        (("loss = [\"mse\", \"bce\"]", "epochs = [-1]"), "training.grid.epochs has -1: epochs must be an integer from 1"),
+        (("loss = [\"mse\", \"bce\"]", "epochs = [0]"), "training.grid.epochs has 0: epochs must be an integer from 1"),
+        (("loss = [\"mse\", \"bce\"]", 'epochs = ["ten"]'), "training.grid.epochs has 'ten': epochs must be an integer"),
+        (("loss = [\"mse\", \"bce\"]", "epochs = [1.5]"), "training.grid.epochs has 1.5: epochs must be an integer"),
+        (("loss = [\"mse\", \"bce\"]", "epochs = [true]"), "training.grid.epochs has True: epochs must be an integer"),
+        (("loss = [\"mse\", \"bce\"]", "epochs = [99999999999999999]"), "epochs must be an integer from 1 to 10000"),
+        (("loss = [\"mse\", \"bce\"]", "batch_size = [0]"), "training.grid.batch_size has 0"),
+        (("learning_rate = [0.001, 0.0001]", "learning_rate = [-1.0]"), "training.grid.learning_rate has -1.0"),
+        (("learning_rate = [0.001, 0.0001]", "learnin_rate = [0.1]"), "unknown training setting 'learnin_rate'"),
+        (("seeds = [0, 1, 2]", 'seeds = [0]\narchitectures = ["nope"]'), "training.architectures has 'nope'"),
+        (("seeds = [0, 1, 2]", 'seeds = [0]\nbase = "nope"'), "training.base must be a training configuration"),
+        (('path = "data/lfw"', 'path = "data/nowhere"'), "datasets[1].path names"),
+        (('path = "data/lfw"', 'path = ""'), "datasets[1].path must not be empty"),
+        (('name = "lfw"', 'name = ""'), "datasets[1].name must be a non-empty name"),
+        (('name = "lfw"', 'name = "  "'), "datasets[1].name must be a non-empty name"),
     ],
 )
 def test_bad_study_files_name_the_key(tmp_path, change, message):

@@ -190,7 +190,14 @@ def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) ->
         reader = _Reader(entry, f"datasets[{index}].", source)
         reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one", "split")
         name = reader.get("name", str, required=True)
-        path = base / reader.get("path", str, required=True)
+        if not name.strip() or name != name.strip():
+            raise reader.fail("name", f"must be a non-empty name without leading or trailing spaces, not {name!r}")
+        given = reader.get("path", str, required=True)
+        if not given.strip():
+            raise reader.fail("path", "must not be empty")
+        path = base / given
+        if not path.exists():
+            raise reader.fail("path", f"names {path}, which does not exist")
         manifest = reader.get("manifest", str)
         datasets.append(DatasetEntry(
             name=name, path=path, layout=reader.choice("layout", LAYOUTS, "auto"),
@@ -213,15 +220,31 @@ def _training(reader: _Reader) -> TrainingEntry:
         raise reader.fail("seeds", "must be a non-empty list of non-negative integers")
     if len(set(seeds)) != len(seeds):
         raise reader.fail("seeds", "lists a seed twice")
+    from dsanalysis.model.architectures import get_architecture
+    from dsanalysis.model.config import CONFIGS, typed_setting
+
+    base = reader.get("base", str, "default")
+    if base not in CONFIGS:
+        raise reader.fail("base", f"must be a training configuration ({', '.join(CONFIGS)}), not {base!r}")
+    architectures = reader.string_list("architectures", ("meso4",))
+    for arch in architectures:
+        try:
+            get_architecture(arch)
+        except UserError as error:
+            raise reader.fail("architectures", f"has {arch!r}: {error}") from None
     grid_reader = reader.table("grid")
     axes = []
     for name, values in grid_reader.data.items():
         if not isinstance(values, list) or not values:
             raise grid_reader.fail(name, "must be a non-empty list of values to try")
+        for value in values:  # the checks `train` applies to its options, before any work starts
+            try:
+                typed_setting(name, value)
+            except UserError as error:
+                raise grid_reader.fail(name, f"has {value!r}: {error}") from None
         axes.append([(name, v) for v in values])
     grid = tuple(dict(combination) for combination in itertools.product(*axes)) if axes else ({},)
-    return TrainingEntry(architectures=reader.string_list("architectures", ("meso4",)),
-                         base=reader.get("base", str, "default"), seeds=tuple(seeds), grid=grid)
+    return TrainingEntry(architectures=architectures, base=base, seeds=tuple(seeds), grid=grid)
 
 
 def parse_study(data: dict[str, Any], source: str = "study file", base: Path | None = None) -> StudyConfig:

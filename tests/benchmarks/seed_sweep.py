@@ -41,12 +41,16 @@ def _seeds(text: str) -> list[int]:
 
 
 def _config(spec: str) -> tuple[str, dict[str, Any]]:
-    """'default+loss=bce,epochs=30' -> ('default', {'loss': 'bce', 'epochs': '30'}) (resolve_config types the values)."""
+    """'default+loss=bce,epochs=30' -> ('default', {'loss': 'bce', 'epochs': 30}): values read as JSON, else text."""
     name, _, rest = spec.partition("+")
-    overrides = dict(item.split("=", 1) for item in rest.split(",")) if rest else {}
-    for key, value in overrides.items():  # booleans as the study file would give them
-        if value in ("true", "false"):
-            overrides[key] = value == "true"
+    overrides: dict[str, Any] = {}
+    for item in rest.split(",") if rest else []:
+        key, _, text = item.partition("=")
+        text = {"True": "true", "False": "false"}.get(text, text)  # as run names print booleans
+        try:
+            overrides[key] = json.loads(text)
+        except json.JSONDecodeError:
+            overrides[key] = text
     return name, overrides
 
 
