@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dsanalysis.errors import UserError
-    from dsanalysis.figures.export import FIGURE_FORMATS, save_figure
+    from dsanalysis.figures.export import FIGURE_FORMATS, safe_stem, save_figure
     from dsanalysis.figures.study import study_figures
     from dsanalysis.figures.style import load_style
     from dsanalysis.store import open_store
@@ -41,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"store {args.store} holds no results to draw yet: run `train` and `evaluate` first")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    written = [path for stem, figure in figures.items() for path in save_figure(figure, out / stem, formats, style)]
+    written = [path for stem, figure in figures.items() for path in save_figure(figure, out / safe_stem(stem), formats, style)]
     print(f"wrote {len(written)} files for {len(figures)} figures to {out}: {', '.join(figures)}")
     return 0

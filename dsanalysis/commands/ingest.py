@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--group-pattern", metavar="REGEX",
                         help="regular expression with one capture group drawing a group id (video, identity) "
                         "from each relative path, e.g. '/(\\d+)_\\d+\\.jpg$'")
+    parser.add_argument("--replace", action="store_true",
+                        help="re-read a dataset registered from another folder from PATH (its images that differ are replaced)")
     parser.add_argument("--min-side", type=int, default=None, help="reject images whose shorter side is below this (default: 32 px)")
     videos = parser.add_argument_group("videos and face crops")
     videos.add_argument("--crop-faces", action="store_true",
@@ -88,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
                 store, name, args.path, layout=layout, manifest=args.manifest,
                 numeric_label_one=args.numeric_label_one, group_pattern=args.group_pattern,
                 min_side=MIN_SIDE if args.min_side is None else args.min_side, crop_faces=args.crop_faces, crop=crop,
-                method=method, compression=args.compression, jobs=args.jobs,
+                method=method, compression=args.compression, jobs=args.jobs, replace=args.replace,
             )
             for line in summary.lines():
                 print(line)

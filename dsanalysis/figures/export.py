@@ -29,6 +29,15 @@ def _save(figure: Figure, target: Path | io.BytesIO, fmt: str, style: FigureStyl
         figure.savefig(target, format=fmt, metadata=_NO_DATES[fmt], **({"dpi": dpi} if dpi else {}))
 
 
+def safe_stem(name: str) -> str:
+    """A file name stem from a figure name made of data (dataset or column names): only letters, digits, '.', '-'
+    and '_' kept, the rest '_', no leading dot, so it can neither leave the output folder nor hide."""
+    import re
+
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")
+    return stem or "figure"
+
+
 def save_figure(figure: Figure, stem: Path, formats: tuple[str, ...], style: FigureStyle) -> list[Path]:
     """Write ``figure`` as ``stem.<format>`` for each format; returns the written paths."""
     written = []

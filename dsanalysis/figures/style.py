@@ -49,6 +49,8 @@ class FigureStyle:
             "svg.fonttype": "path",    # glyphs as paths: the SVG needs no installed font
             "svg.hashsalt": "dsanalysis",  # stable element ids: byte-identical SVG on re-render
             "path.simplify": True,
+            # every label is plain text: a dataset named '$\\badcmd{x}$' must not reach the mathtext parser
+            "text.parse_math": False,
         }
 
 

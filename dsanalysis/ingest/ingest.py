@@ -211,19 +211,24 @@ def ingest_dataset(
     method: str | None = None,
     compression: str | None = None,
     jobs: int = 1,
+    replace: bool = False,
 ) -> IngestSummary:
     """Register dataset ``name`` from ``path`` and index its files; re-running is incremental.
 
     Videos are sampled and cut into face crops with ``crop`` (default :class:`CropSettings`); with
     ``crop_faces`` photos are too. ``method`` and ``compression`` choose part of a FaceForensics++
-    folder; ``jobs`` worker processes crop in parallel.
+    folder; ``jobs`` worker processes crop in parallel. A dataset already registered from another
+    folder is re-read from ``path`` only with ``replace``.
 
-    Raises :class:`UserError` (and writes nothing) when the path does not exist, holds no files,
-    or holds usable images of one class only.
+    Raises :class:`UserError` (and writes nothing) when the path is empty or does not exist, holds
+    no files, holds usable images of one class only, or names another folder than the registered one
+    without ``replace``.
     """
     started = time.perf_counter()
-    if not name or not name.isprintable() or len(name) > 200:
-        raise UserError(f"dataset name {name!r} must be 1-200 printable characters")
+    if not name or not name.isprintable() or len(name) > 200 or name != name.strip():
+        raise UserError(f"dataset name {name!r} must be 1-200 printable characters, without leading or trailing spaces")
+    if not str(path).strip():
+        raise UserError("dataset path is empty: give the folder (or manifest) to ingest")
     if numeric_label_one not in {"fake", "real"}:
         raise UserError(f"numeric label 1 must mean 'fake' or 'real', not {numeric_label_one!r}")
     path = Path(path).expanduser()
@@ -232,6 +237,10 @@ def ingest_dataset(
     if jobs < 1:
         raise UserError(f"--jobs must be at least 1, not {jobs}")
     found = _read_layout(path.resolve(), layout, manifest, numeric_label_one, group_pattern, method, compression)
+    registered_root = store.con.execute("SELECT root FROM datasets WHERE dataset = ?", [name]).fetchone()
+    if registered_root is not None and registered_root[0] != str(found.root) and not replace:
+        raise UserError(f"dataset {name!r} was ingested from {registered_root[0]}, not {found.root}: to re-read it from "
+                        "there (replacing the images that differ) give --replace, or choose another name")
     if not found.candidates:
         raise UserError(f"{path}: no files found in its class folders or manifest")
     crop = crop or CropSettings()
