@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--group-pattern", metavar="REGEX",
                         help="regular expression with one capture group drawing a group id (video, identity) "
                         "from each relative path, e.g. '/(\\d+)_\\d+\\.jpg$'")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="read files that symbolic links in the dataset lead to outside its folder (refused by default)")
     parser.add_argument("--replace", action="store_true",
                         help="re-read a dataset registered from another folder from PATH (its images that differ are replaced)")
     parser.add_argument("--min-side", type=int, default=None, help="reject images whose shorter side is below this (default: 32 px)")
@@ -91,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 numeric_label_one=args.numeric_label_one, group_pattern=args.group_pattern,
                 min_side=MIN_SIDE if args.min_side is None else args.min_side, crop_faces=args.crop_faces, crop=crop,
                 method=method, compression=args.compression, jobs=args.jobs, replace=args.replace,
+                follow_links=args.follow_links,
             )
             for line in summary.lines():
                 print(line)

@@ -20,6 +20,7 @@ from dsanalysis import __version__
 from dsanalysis.errors import UserError
 from dsanalysis.imaging import MIN_SIDE, Probe, probe_image
 from dsanalysis.ingest.crops import CropSettings
+from dsanalysis.ingest.files import refusal
 from dsanalysis.ingest.layout import MANIFEST_SUFFIXES, Candidate, Layout, discover_folders, read_manifest
 from dsanalysis.ingest.published import CELEBDF, FACEFORENSICS, published_layout, read_celebdf, read_faceforensics
 from dsanalysis.ingest.sources import SourceResult, crop_folder, crop_sources
@@ -162,16 +163,23 @@ def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_on
     return discover_folders(path, group_pattern)
 
 
-def _examine(root: Path, candidate: Candidate, known: dict | None, min_side: int) -> tuple[dict, str]:
-    """The images-table row for one candidate and what happened to it: 'new', 'changed', 'unchanged'."""
+def _examine(root: Path, candidate: Candidate, known: dict | None, min_side: int,
+             refused: str | None = None) -> tuple[dict, str]:
+    """The images-table row for one candidate and what happened to it: 'new', 'changed', 'unchanged'.
+
+    ``refused``: why the file may not be read (:func:`dsanalysis.ingest.files.refusal`), if so.
+    """
     row = {"rel_path": candidate.rel_path, "label": candidate.label, "group_id": candidate.group_id,
            "source_split": candidate.source_split}
     path = root / candidate.rel_path
+    stat = None
     try:
-        stat = os.stat(path)
+        if not refused:
+            stat = os.stat(path)
     except OSError as error:
-        reason = "file not found" if isinstance(error, FileNotFoundError) else f"cannot read: {error.strerror}"
-        row.update(status="rejected", reason=reason, content_hash=None, byte_size=None, mtime_ns=None,
+        refused = "file not found" if isinstance(error, FileNotFoundError) else f"cannot read: {error.strerror}"
+    if refused or stat is None:
+        row.update(status="rejected", reason=refused, content_hash=None, byte_size=None, mtime_ns=None,
                    format=None, mode=None, width=None, height=None, channels=None)
         return row, ("new" if known is None else "changed")
     row.update(byte_size=stat.st_size, mtime_ns=stat.st_mtime_ns)
@@ -212,13 +220,15 @@ def ingest_dataset(
     compression: str | None = None,
     jobs: int = 1,
     replace: bool = False,
+    follow_links: bool = False,
 ) -> IngestSummary:
     """Register dataset ``name`` from ``path`` and index its files; re-running is incremental.
 
     Videos are sampled and cut into face crops with ``crop`` (default :class:`CropSettings`); with
     ``crop_faces`` photos are too. ``method`` and ``compression`` choose part of a FaceForensics++
     folder; ``jobs`` worker processes crop in parallel. A dataset already registered from another
-    folder is re-read from ``path`` only with ``replace``.
+    folder is re-read from ``path`` only with ``replace``. Only regular files inside the root (links
+    out of it with ``follow_links``) below a size cap are opened (:mod:`dsanalysis.ingest.files`).
 
     Raises :class:`UserError` (and writes nothing) when the path is empty or does not exist, holds
     no files, holds usable images of one class only, or names another folder than the registered one
@@ -245,7 +255,9 @@ def ingest_dataset(
         raise UserError(f"{path}: no files found in its class folders or manifest")
     crop = crop or CropSettings()
     crop.check()
-    derived = _derived_rows(store, found, crop, crop_faces, jobs, name)
+    refused = {c.rel_path: reason for c in found.candidates
+               if (reason := refusal(found.root, c.rel_path, follow_links=follow_links)) is not None}
+    derived = _derived_rows(store, found, crop, crop_faces, jobs, name, refused)
     cropping = derived is not None
 
     existing = store.query("ingest_existing_images", dataset=name)
@@ -255,7 +267,7 @@ def ingest_dataset(
         attributes_now.setdefault(int(image_id), {})[attr] = value
 
     summary = IngestSummary(name, found.kind, files=len(found.candidates), notes=list(found.notes))
-    plain = [c for c in found.candidates if not _is_cropped(c, crop_faces)]
+    plain = [c for c in found.candidates if not _is_cropped(c, crop_faces) or c.rel_path in refused]
     entries: list[tuple[Candidate, dict | None]] = [(c, None) for c in plain]
     source_rows: list[dict] = []
     if derived is not None:
@@ -270,7 +282,7 @@ def ingest_dataset(
     for candidate, made_row in progress(entries, total=len(entries), desc=f"ingest {name}", unit="file"):
         if made_row is None:
             known = known_by_path.get(candidate.rel_path)
-            row, outcome = _examine(found.root, candidate, known, min_side)
+            row, outcome = _examine(found.root, candidate, known, min_side, refused.get(candidate.rel_path))
         else:
             known = known_by_path.get(made_row["rel_path"])
             row, outcome = made_row, _derived_outcome(made_row, known)
@@ -370,13 +382,13 @@ def _is_cropped(candidate: Candidate, crop_faces: bool) -> bool:
     return crop_faces or is_video(candidate.rel_path)
 
 
-def _derived_rows(store: Store, found: Layout, crop: CropSettings, crop_faces: bool, jobs: int,
-                  name: str) -> tuple[dict[str, SourceResult], list[tuple[Candidate, dict]]] | None:
+def _derived_rows(store: Store, found: Layout, crop: CropSettings, crop_faces: bool, jobs: int, name: str,
+                  refused: dict[str, str]) -> tuple[dict[str, SourceResult], list[tuple[Candidate, dict]]] | None:
     """Crop the layout's videos (and photos with ``crop_faces``); the sources' results and one images row per frame.
 
-    None when nothing in the dataset is cropped.
+    None when nothing in the dataset is cropped. Files in ``refused`` are left to the plain path (rejected there).
     """
-    cropped = [c for c in found.candidates if _is_cropped(c, crop_faces)]
+    cropped = [c for c in found.candidates if _is_cropped(c, crop_faces) and c.rel_path not in refused]
     if not cropped:
         return None
     videos = [c.rel_path for c in cropped if is_video(c.rel_path)]

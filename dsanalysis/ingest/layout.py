@@ -194,7 +194,9 @@ def read_manifest(manifest: Path, root: Path, numeric_label_one: str = "fake", g
             except ValueError:
                 raise UserError(f"manifest {manifest} row {row_number}: {path} is outside the dataset root {root}") from None
         else:
-            rel_path = path.as_posix()
+            rel_path = Path(os.path.normpath(path)).as_posix()
+            if rel_path == ".." or rel_path.startswith("../"):
+                raise UserError(f"manifest {manifest} row {row_number}: {path} is outside the dataset root {root}")
         if rel_path in seen:
             raise UserError(f"manifest {manifest} row {row_number}: path {rel_path} is listed twice")
         seen.add(rel_path)

@@ -77,6 +77,7 @@ class DatasetEntry:
     manifest: Path | None = None
     group_pattern: str | None = None
     numeric_label_one: str = "fake"
+    follow_links: bool = False  # read files that links lead to outside the dataset's folder
     split: SplitEntry | None = None  # this dataset's own split (the study's [split] when None)
 
 
@@ -188,7 +189,7 @@ def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) ->
         if not isinstance(entry, dict):
             raise UserError(f"{source}: datasets[{index}] must be a table")
         reader = _Reader(entry, f"datasets[{index}].", source)
-        reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one", "split")
+        reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one", "follow_links", "split")
         name = reader.get("name", str, required=True)
         if not name.strip() or name != name.strip():
             raise reader.fail("name", f"must be a non-empty name without leading or trailing spaces, not {name!r}")
@@ -204,6 +205,7 @@ def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) ->
             manifest=None if manifest is None else base / manifest,
             group_pattern=reader.get("group_pattern", str),
             numeric_label_one=reader.choice("numeric_label_one", ("fake", "real"), "fake"),
+            follow_links=reader.get("follow_links", bool, False),
             split=_split(reader.table("split"), study_split) if "split" in entry else None,
         ))
     names = [d.name for d in datasets]

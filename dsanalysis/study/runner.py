@@ -95,7 +95,8 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
         from dsanalysis.ingest import ingest_dataset
 
         summary = ingest_dataset(store, p["dataset"], p["path"], layout=p["layout"], manifest=p["manifest"],
-                                 numeric_label_one=p["numeric_label_one"], group_pattern=p["group_pattern"])
+                                 numeric_label_one=p["numeric_label_one"], group_pattern=p["group_pattern"],
+                                 follow_links=p.get("follow_links", False))
         report(summary.lines()[0])
     elif unit.kind == "train":
         from dsanalysis.model.training import train_run

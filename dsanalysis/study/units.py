@@ -34,7 +34,8 @@ def study_units(study: StudyConfig) -> list[Unit]:
     """Every unit of ``study`` in an order that respects dependencies."""
     units = [Unit("ingest", f"ingest {d.name}", {"dataset": d.name, "path": str(d.path), "layout": d.layout,
                                                  "manifest": None if d.manifest is None else str(d.manifest),
-                                                 "group_pattern": d.group_pattern, "numeric_label_one": d.numeric_label_one})
+                                                 "group_pattern": d.group_pattern, "numeric_label_one": d.numeric_label_one,
+                                                 "follow_links": d.follow_links})
              for d in study.datasets]
     for arch in study.training.architectures:
         for dataset in study.datasets:

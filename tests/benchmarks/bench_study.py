@@ -37,10 +37,12 @@ name = "bench-small-study"
 [[datasets]]
 name = "mesonet"
 path = "{mesonet}"
+follow_links = true                        # linked subsets of ../shared
 
 [[datasets]]
 name = "lfw"
 path = "{lfw}"
+follow_links = true
 
 [[datasets]]
 name = "synthetic"

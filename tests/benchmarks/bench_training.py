@@ -140,7 +140,7 @@ def decodes_for_three_models(workdir: Path, source: Path, models: int = 3) -> di
 
     with open_store(store_path) as store:
         ingest_dataset(store, "train_set", _synthetic(workdir / "train_set", 40))
-        ingest_dataset(store, "evaluated", source)
+        ingest_dataset(store, "evaluated", source, follow_links=True)
         weights = sorted((SHARED / "mesonet" / "weights").glob("*.h5"))[:models]
         if len(weights) == models:
             run_ids = [imported_run(store, str(w)) for w in weights]
@@ -180,7 +180,7 @@ def main() -> int:
             source = _synthetic(workdir / "data", args.images)
         store_path = workdir / "bench.duckdb"
         with open_store(store_path) as store:
-            ingest_dataset(store, "bench", source)
+            ingest_dataset(store, "bench", source, follow_links=True)
         speed = throughput(store_path, "bench", source, args.rounds, args.epochs, args.batch_size)
         results = {"dataset": str(args.dataset), "device": "CPU (no GPU lent to this session)",
                    "settings": {"images": args.images, "rounds": args.rounds, "epochs": args.epochs,
