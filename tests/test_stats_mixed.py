@@ -68,3 +68,27 @@ def test_zero_variance_component_is_found_not_a_spurious_optimum():
     assert "boundary" in variances.loc["seed", "note"]
     diff = out[out["kind"] == "difference"].iloc[0]
     assert diff["estimate"] == pytest.approx(ols.params["C(train)[T.mesonet]"], rel=1e-4)
+
+
+def test_equal_cells_give_a_note_not_an_error():
+    """Four datasets of the same images scored alike: every cell equal. The model says why it is not fitted."""
+    rows = [(t, f"e{e}", s, 0.5) for t in "abcd" for e in range(4) for s in range(3)]
+    out = crossed_mixed_model(pd.DataFrame(rows, columns=["train", "eval", "seed", "acc"]), "acc", "train", ["eval", "seed"])
+    assert out["kind"].tolist() == ["test"] and np.isnan(out["p_value"].iloc[0])
+    assert out["note"].iloc[0].startswith("every observation has the same acc (0.5)")
+
+
+def test_the_ranking_of_equal_cells_writes_its_other_tables(tmp_path):
+    from stats_stores import build_stats_store
+
+    from dsanalysis.stats.analyses import Settings, run_analysis
+    from dsanalysis.store import open_store
+
+    path = tmp_path / "s.duckdb"
+    build_stats_store(path, n_datasets=4, seeds=(0,), n_images=20, with_traits=False)
+    with open_store(path) as store:
+        store.con.execute("UPDATE predictions SET score_real = 0.7")  # every model calls every image real
+        _, tables = run_analysis(store, "ranking", Settings(n_boot=100))
+    assert not tables["scores"].empty and not tables["friedman"].empty
+    accuracy = tables["mixed_model"][tables["mixed_model"]["metric"] == "accuracy"]
+    assert accuracy["note"].iloc[0].startswith("every observation has the same value")

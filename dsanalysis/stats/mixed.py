@@ -111,6 +111,13 @@ def crossed_mixed_model(
         return pd.DataFrame([{**dict.fromkeys(COLUMNS, np.nan), "term": fixed, "kind": "test", "n_levels": len(levels),
                               "note": f"needs at least 2 levels of {fixed} and more observations than parameters "
                                       f"(have {len(levels)} levels, {len(frame)} observations)"}], columns=COLUMNS)
+    def not_fitted(why: str) -> pd.DataFrame:
+        return pd.DataFrame([{**dict.fromkeys(COLUMNS, np.nan), "term": fixed, "kind": "test", "n_levels": len(levels),
+                              "note": why}], columns=COLUMNS)
+
+    if np.ptp(frame["y"].to_numpy(float)) == 0:
+        return not_fitted(f"every observation has the same {value} ({frame['y'].iloc[0]:.4g}): nothing for a model "
+                          "to explain, no mixed model")
     random_used, nuisance = [], []
     for i, name in enumerate(random):
         count = frame[f"r{i}"].nunique()
@@ -131,7 +138,11 @@ def crossed_mixed_model(
         frame["_all"] = 1
         vc = {code: f"0 + C({code})" for code, _, _ in random_used}
         model = smf.mixedlm(formula, frame, groups="_all", vc_formula=vc, re_formula="0")
-        result, fit_notes = fit_reml(model)
+        try:
+            result, fit_notes = fit_reml(model)
+        except ValueError as error:  # every optimizer failed: say so, the other tables stand
+            return pd.DataFrame([*rows, not_fitted(f"{error} (singular or degenerate data)").iloc[0].to_dict()],
+                                columns=COLUMNS)
     else:
         fit_notes.append("no factor has enough levels for a random effect: ordinary least squares")
         result = smf.ols(formula, frame).fit()
