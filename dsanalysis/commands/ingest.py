@@ -64,10 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from dsanalysis.imaging import MIN_SIDE
-    from dsanalysis.ingest import CropSettings, ingest_dataset
+    from dsanalysis.ingest import CropSettings
     from dsanalysis.ingest.published import FACEFORENSICS, faceforensics_methods, published_layout
-    from dsanalysis.store import open_store
+    from dsanalysis.store import discard_empty_store
 
     crop = CropSettings(frames=None if args.every is not None else (args.frames or CropSettings.frames), every=args.every,
                         margin=args.crop_margin, size=args.crop_size, align=args.align_faces, format=args.crop_format,
@@ -86,6 +85,21 @@ def run(args: argparse.Namespace) -> int:
         if not methods:
             raise UserError(f"{root}: no manipulation methods under manipulated_sequences/")
         targets = [(f"{args.name}-{method}", method) for method in methods]
+    new_store = not Path(args.store).exists()
+    try:
+        _ingest_all(args, targets, layout, crop)
+    except BaseException:
+        if new_store:
+            discard_empty_store(args.store)  # a failed first ingest leaves no empty store behind
+        raise
+    return 0
+
+
+def _ingest_all(args: argparse.Namespace, targets: list[tuple[str, str | None]], layout: str, crop) -> None:  # noqa: ANN001
+    from dsanalysis.imaging import MIN_SIDE
+    from dsanalysis.ingest import ingest_dataset
+    from dsanalysis.store import open_store
+
     with open_store(args.store) as store:
         for name, method in targets:
             summary = ingest_dataset(
@@ -98,4 +112,3 @@ def run(args: argparse.Namespace) -> int:
             for line in summary.lines():
                 print(line)
             print(f"  {summary.files} files in {summary.seconds:.1f} s ({summary.files / max(summary.seconds, 1e-9):.0f} files/s)")
-    return 0

@@ -61,6 +61,7 @@ class IngestSummary:
     split_counts: Counter[str] = field(default_factory=Counter)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (rel_path, status, reason)
     duplicates_within: list[tuple[str, str]] = field(default_factory=list)
+    label_conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)  # path, label, other path, label
     duplicates_across: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -118,6 +119,9 @@ class IngestSummary:
                 out.extend(f"    {path}: {reason}" for path, _, reason in rows[:max_listed])
                 if len(rows) > max_listed:
                     out.append(f"    ... and {len(rows) - max_listed} more (query: ingest_problems)")
+        if self.label_conflicts:
+            out.append(f"  label conflicts: {len(self.label_conflicts)} file pairs hold the same bytes under both labels, e.g. "
+                       + "; ".join(f"{a} ({la}) = {b} ({lb})" for a, la, b, lb in self.label_conflicts[:3]))
         if self.duplicates_within:
             out.append(f"  exact duplicates within {self.dataset}: {len(self.duplicates_within)} file pairs, e.g. "
                        + "; ".join(f"{a} = {b}" for a, b in self.duplicates_within[:3]))
@@ -367,10 +371,13 @@ def ingest_dataset(
         if moved:
             summary.notes.append(f"dataset root moved from {registered[0]} to {found.root}")
 
-    for rel_path, other_dataset, other_path in store.query("ingest_duplicates", dataset=name).itertuples(index=False):
+    for rel_path, other_dataset, other_path, label, other_label in store.query("ingest_duplicates", dataset=name).itertuples(
+            index=False):
         if other_dataset == name:
             if rel_path < other_path:
                 summary.duplicates_within.append((rel_path, other_path))
+                if label != other_label:
+                    summary.label_conflicts.append((rel_path, label, other_path, other_label))
         else:
             summary.duplicates_across.append((rel_path, other_dataset, other_path))
     summary.seconds = time.perf_counter() - started

@@ -29,9 +29,15 @@ def render_report(context: dict[str, Any]) -> str:
 
 
 def write_report(html: str, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Write ``out_dir/index.html`` atomically; UserError naming the folder when it cannot be written."""
+    from dsanalysis.errors import UserError
+
     path = out_dir / "index.html"
     tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)  # never leave a half-written page behind
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(path)  # never leave a half-written page behind
+    except OSError as error:
+        raise UserError(f"cannot write the report to {out_dir}: {error.strerror or error}") from None
     return path

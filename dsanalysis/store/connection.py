@@ -59,7 +59,13 @@ class Store:
         if "store_info" not in tables:
             return None if not tables else 0
         row = self.con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        if not row:
+            return 0
+        try:
+            return int(row[0])
+        except (TypeError, ValueError):
+            raise UserError(f"store {self.path} has an unreadable schema version {row[0]!r}: it is damaged, or not a "
+                            "dsanalysis store") from None
 
     def _ensure_schema(self) -> None:
         newest, schema = schema_sql()
@@ -150,6 +156,33 @@ def artifacts_dir(store_path: str | Path) -> Path:
     """
     path = Path(store_path)
     return path.with_name(f"{path.stem}_files")
+
+
+def discard_empty_store(path: str | Path) -> bool:
+    """Delete the store at ``path`` (with its .wal and an empty ``_files`` folder) if it registers no dataset.
+
+    For a command that created the store and then failed: the user is left with what they had. A
+    store holding any dataset is kept. Returns whether it was deleted.
+    """
+    path = Path(path)
+    if not path.exists():
+        return False
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=dict(_CONFIG))
+        try:
+            datasets = con.execute("SELECT count(*) FROM datasets").fetchone()[0]
+        finally:
+            con.close()
+    except duckdb.Error:
+        return False
+    if datasets:
+        return False
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    files = artifacts_dir(path)
+    if files.is_dir() and not any(files.rglob("*")):
+        files.rmdir()
+    return True
 
 
 def open_store(path: str | Path, *, read_only: bool = False) -> Store:

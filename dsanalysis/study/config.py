@@ -295,5 +295,9 @@ def load_study(path: str | Path) -> StudyConfig:
         raise UserError(f"study file {path} does not exist") from None
     except tomllib.TOMLDecodeError as error:
         raise UserError(f"study file {path} is not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"study file {path} is not UTF-8 text (is it a TOML file?)") from None
+    except OSError as error:
+        raise UserError(f"cannot read study file {path}: {error.strerror}") from None
     config = parse_study(data, str(path), path.resolve().parent)
     return StudyConfig(**{**config.__dict__, "source": path.resolve()})
