@@ -188,9 +188,13 @@ def test_interrupted_write_leaves_no_rows(cli, store_path, tmp_path, monkeypatch
     monkeypatch.setattr(Store, "execute", interrupted)
     assert cli("ingest", "d", root).code == 130
     monkeypatch.undo()
-    assert rows(store_path, "SELECT (SELECT count(*) FROM images), (SELECT count(*) FROM datasets)") == [(0, 0)]
+    assert not store_path.exists()  # the store this first ingest created holds nothing: not left behind
     assert cli("ingest", "d", root).code == 0
     assert rows(store_path, "SELECT count(*) FROM images") == [(4,)]
+    monkeypatch.setattr(Store, "execute", interrupted)
+    assert cli("ingest", "e", root).code == 130  # into an existing store: it keeps what it had, no rows of e
+    monkeypatch.undo()
+    assert rows(store_path, "SELECT (SELECT count(*) FROM images), (SELECT count(*) FROM datasets)") == [(4, 1)]
 
 
 def test_exact_duplicates_within_and_across_datasets_are_reported(cli, store_path, tmp_path):
