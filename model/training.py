@@ -15,6 +15,7 @@ returns a :class:`Fitted` (weights file bytes, history, timings), and :func:`fin
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -29,12 +30,13 @@ import numpy as np
 import pandas as pd
 
 from dsanalysis import __version__
+from dsanalysis.errors import StoreInUseError, UserError
 from dsanalysis.model.architectures import get_architecture
 from dsanalysis.model.cache import decoded_images
 from dsanalysis.model.config import resolve_config
-from dsanalysis.model.partitions import describe
 from dsanalysis.model.data import image_batches, label_values
 from dsanalysis.model.learning import LearningCheck, learning_check
+from dsanalysis.model.partitions import describe
 from dsanalysis.model.splits import Split, SplitSettings, dataset_split, usable_images
 from dsanalysis.model.weights import file_sha256
 from dsanalysis.provenance import library_versions_json, now, stable_key
@@ -260,14 +262,52 @@ def stored_learning(row: dict[str, Any]) -> LearningCheck | None:
                          0, 0, str(row.get("learned_reason") or ""))
 
 
+def this_process() -> str:
+    """'host:pid' of this process, as a run being trained records who trains it."""
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def live_claim(store: Store, run_id: str) -> str | None:
+    """'host:pid' of another live process on this machine training ``run_id`` now, else None.
+
+    A claim whose process is gone (killed) or is this one does not count; one from another machine
+    cannot be checked and is taken as live while the run is 'running'.
+    """
+    import socket
+
+    row = store.query("model_run_get", run_id=run_id)
+    if row.empty or row["status"].iloc[0] != "running" or pd.isna(row["claimed_by"].iloc[0]):
+        return None
+    claim = str(row["claimed_by"].iloc[0])
+    host, _, pid = claim.rpartition(":")
+    if claim == this_process() or not pid.isdigit():
+        return None
+    if host != socket.gethostname():
+        return claim
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return claim
+    return claim
+
+
 def start_run(store: Store, plan: RunPlan) -> None:
-    """Record the run as 'running', replacing whatever an earlier attempt of it left, and register its split as the
-    dataset's test partition when the dataset has none or ``plan.set_partition`` (one transaction)."""
+    """Record the run as 'running' and claimed by this process, replacing whatever an earlier attempt of it left,
+    and register its split as the dataset's test partition when the dataset has none or ``plan.set_partition``
+    (one transaction). :class:`UserError` when another live process is training the same run."""
+    holder = live_claim(store, plan.run_id)
+    if holder is not None:
+        raise UserError(f"run {plan.run_id} is being trained by another process ({holder}) since it started; "
+                        "wait for it to finish (then this command finds it complete), or stop that process")
     run_row = pd.DataFrame([{
         "run_id": plan.run_id, "kind": "trained", "arch": plan.arch, "train_dataset": plan.dataset,
         "split_id": plan.split.split_id, "config_name": plan.config_name, "config": json.dumps(plan.config, sort_keys=True),
         "seed": plan.seed, "status": "running", "started_at": now(), "package_version": __version__,
-        "library_versions": library_versions_json(),
+        "library_versions": library_versions_json(), "claimed_by": this_process(),
     }])
     with store.transaction():
         store.con.register("run_row", run_row)
@@ -283,20 +323,60 @@ def set_run_partition(store: Store, plan: RunPlan) -> None:
         store.execute("partition_set", dataset=plan.dataset, split_id=plan.split.split_id, registered_by="train")
 
 
-def finish_run(store: Store, fitted: Fitted) -> Path:
-    """Write the weights file (atomically) and mark the run complete with its history, in one transaction.
+def _runs_folder(store_path: Path) -> Path:
+    return artifacts_dir(store_path) / "runs"
+
+
+def save_fitted(store_path: Path, fitted: Fitted) -> Path:
+    """Write a trained run to disk before the store records it: the weights file (atomically) and a pending
+    record (history, timings, learning check) that :func:`pending_fitted` reads back if the store cannot be had.
 
     Returns
     -------
     The weights file, ``<store>_files/runs/<run_id>.weights.h5``.
     """
     run_id = fitted.result.run_id
-    folder = artifacts_dir(store.path) / "runs"
+    folder = _runs_folder(store_path)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{run_id}.weights.h5"
     tmp = folder / f"{run_id}.partial.weights.h5"
     tmp.write_bytes(fitted.weights)
     os.replace(tmp, path)
+    check = fitted.result.learning
+    record = {"run_id": run_id, "epochs_run": fitted.result.epochs_run, "images_per_second": fitted.result.images_per_second,
+              "seconds": fitted.seconds, "weights_sha256": file_sha256(path),
+              "learning": None if check is None else dataclasses.asdict(check),
+              "history": fitted.history.to_dict("records")}
+    pending = folder / f"{run_id}.pending.json"
+    pending.with_suffix(".tmp").write_text(json.dumps(record), encoding="utf-8")
+    os.replace(pending.with_suffix(".tmp"), pending)
+    return path
+
+
+def pending_fitted(store_path: Path, run_id: str) -> Fitted | None:
+    """A run trained earlier whose store was in use when it finished (:func:`save_fitted`), None if there is none
+    or its weights file no longer matches."""
+    folder = _runs_folder(store_path)
+    pending, weights = folder / f"{run_id}.pending.json", folder / f"{run_id}.weights.h5"
+    if not pending.is_file() or not weights.is_file():
+        return None
+    record = json.loads(pending.read_text(encoding="utf-8"))
+    if file_sha256(weights) != record["weights_sha256"]:
+        return None
+    check = None if record["learning"] is None else LearningCheck(**record["learning"])
+    history = pd.DataFrame(record["history"], columns=["epoch", "part", "metric", "value"]).astype(
+        {"epoch": "int32", "value": "float64"})
+    result = TrainResult(run_id, True, int(record["epochs_run"]), record["images_per_second"], check)
+    return Fitted(result, history, weights.read_bytes(), float(record["seconds"]))
+
+
+def record_fitted(store: Store, fitted: Fitted, path: Path) -> None:
+    """Mark the run complete with its history, weights file and learning check (one transaction) and drop its
+    pending record. A run another process has completed meanwhile is left as it is."""
+    run_id = fitted.result.run_id
+    stored = store.query("model_run_get", run_id=run_id)
+    if not stored.empty and stored["status"].iloc[0] == "complete":
+        return
     with store.transaction():
         store.con.register("run_history_rows", fitted.history.assign(run_id=run_id))
         store.execute("model_run_history_insert")
@@ -307,15 +387,29 @@ def finish_run(store: Store, fitted: Fitted) -> Path:
                       learned=check.learned, learned_auc=check.auc, learned_ci_low=check.ci_low,
                       learned_ci_high=check.ci_high, learned_reason=check.reason)
         store.con.unregister("run_history_rows")
+    (_runs_folder(store.path) / f"{run_id}.pending.json").unlink(missing_ok=True)
+
+
+def finish_run(store: Store, fitted: Fitted) -> Path:
+    """Write the weights file and record the run complete (:func:`save_fitted`, then :func:`record_fitted`).
+
+    Returns
+    -------
+    The weights file, ``<store>_files/runs/<run_id>.weights.h5``.
+    """
+    path = save_fitted(store.path, fitted)
+    record_fitted(store, fitted, path)
     return path
 
 
 def stop_run(store: Store, run_id: str, error: BaseException) -> None:
-    """Mark a run that did not finish: 'interrupted' after Ctrl-C, else 'failed', with the error's first line."""
+    """Mark a run that did not finish: 'interrupted' after Ctrl-C, else 'failed', with the error's first line
+    (never a complete run, nor one another process has claimed since)."""
     message = str(error).splitlines()[0] if str(error) else type(error).__name__
     status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
     with store.transaction():
-        store.execute("model_run_stop", run_id=run_id, status=status, error=f"{type(error).__name__}: {message}"[:500])
+        store.execute("model_run_stop", run_id=run_id, status=status, error=f"{type(error).__name__}: {message}"[:500],
+                      claimed_by=this_process())
 
 
 def train_run(
@@ -349,6 +443,13 @@ def train_run(
             if set_partition:
                 set_run_partition(opened, plan)
             return done
+        earlier = None if force else pending_fitted(store_path, plan.run_id)
+        if earlier is not None:  # trained before, but its store was in use when it finished
+            record_fitted(opened, earlier, _runs_folder(store_path) / f"{plan.run_id}.weights.h5")
+            if report is not None:
+                report(f"run {plan.run_id} was trained earlier and its store was in use then: recorded it now, "
+                       "without training again")
+            return earlier.result
         start_run(opened, plan)
     try:
         if report is not None:
@@ -360,12 +461,17 @@ def train_run(
                 report(note)
         pixels, rows = decoded_images(store_path, plan.images, method=plan.config["resize"])
         fitted = fit_run(plan, pixels, rows, report)
-        with _opened(store) as opened:
-            finish_run(opened, fitted)
+        path = save_fitted(store_path, fitted)  # on disk before the store is asked for: nothing finished is lost
     except BaseException as error:
-        with _opened(store) as opened:
+        with contextlib.suppress(StoreInUseError), _opened(store) as opened:
             stop_run(opened, plan.run_id, error)
         raise
+    try:
+        with _opened(store) as opened:
+            record_fitted(opened, fitted, path)
+    except StoreInUseError as error:
+        raise StoreInUseError(f"run {plan.run_id} finished training and is saved ({path.name} and its history beside "
+                              f"it), but {error}; run the same command again to record it without training") from None
     return fitted.result
 
 

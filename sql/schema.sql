@@ -153,6 +153,7 @@ CREATE TABLE runs (
     learned_ci_low    DOUBLE,               -- its 95% bootstrap interval
     learned_ci_high   DOUBLE,
     learned_reason    VARCHAR,              -- the verdict's one-line reason
+    claimed_by        VARCHAR,              -- 'host:pid' of the process training it (a second one refuses)
     package_version   VARCHAR NOT NULL,
     library_versions  VARCHAR               -- JSON: tensorflow, keras, numpy, ...
 );

@@ -87,7 +87,8 @@ def test_transaction_rolls_back_everything_on_error(store_path):
         assert store.con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
 
 
-def test_second_writer_process_gets_store_in_use(store_path, tmp_path, cli):
+def test_second_writer_process_gets_store_in_use(store_path, tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("DSANALYSIS_STORE_WAIT", "0")  # no waiting: the message at once
     with open_store(store_path):
         pass
     holder = subprocess.Popen(
@@ -142,3 +143,28 @@ def test_query_header_parsing():
         query.bind({"who": "x", "nope": "1"})
     with pytest.raises(UserError, match="must be INTEGER"):
         query.bind({"who": "x", "limit_rows": "many"})
+
+
+def test_a_command_waits_for_a_store_another_process_holds_briefly(store_path, tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("DSANALYSIS_STORE_WAIT", "60")
+    with open_store(store_path):
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import time, duckdb
+            con = duckdb.connect({str(store_path)!r})
+            print("ready", flush=True)
+            time.sleep(2)
+            con.close()
+        """)],
+        stdout=subprocess.PIPE, text=True, cwd=tmp_path,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = cli("datasets")
+        assert result.code == 0, result.err
+        assert result.err.startswith("waiting up to 60 s for store ") and f"(PID {holder.pid})" in result.err
+    finally:
+        holder.wait(timeout=30)
+    monkeypatch.setenv("DSANALYSIS_STORE_WAIT", "soon")
+    assert cli("datasets").err.strip() == "error: $DSANALYSIS_STORE_WAIT must be a number of seconds, not 'soon'"

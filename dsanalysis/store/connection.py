@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,23 @@ from dsanalysis.store.queries import migrations, run_query, schema_sql
 
 # Never fetch DuckDB extensions at run time: users behind firewalls have no internet.
 _CONFIG = {"autoinstall_known_extensions": False}
+#: seconds a command waits for a store another process holds (DuckDB: one writer, or readers only)
+DEFAULT_WAIT_SECONDS = 60.0
+WAIT_VARIABLE = "DSANALYSIS_STORE_WAIT"
+
+
+def store_wait_seconds() -> float:
+    """How long to wait for a store in use: $DSANALYSIS_STORE_WAIT seconds, else :data:`DEFAULT_WAIT_SECONDS`."""
+    text = os.environ.get(WAIT_VARIABLE)
+    if text is None:
+        return DEFAULT_WAIT_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"${WAIT_VARIABLE} must be a number of seconds, not {text!r}") from None
+    if not 0 <= value <= 86_400:
+        raise UserError(f"${WAIT_VARIABLE} must be between 0 and 86400 seconds, not {value}")
+    return value
 
 
 def _in_use_message(path: Path, error: str) -> str:
@@ -36,22 +56,35 @@ class Store:
     leaves no half-written rows. Read-only stores refuse every write.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True):
+    def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True, wait: float | None = None):
         self.path = Path(path)
         self.read_only = read_only
         if not self.path.exists() and (read_only or not create):
             raise UserError(f"store {self.path} does not exist; register a dataset first with `python -m dsanalysis ingest NAME PATH`")
         if not self.path.parent.exists():
             raise UserError(f"store folder {self.path.parent} does not exist")
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only, config=dict(_CONFIG))
-        except duckdb.IOException as error:
-            if "lock" in str(error).lower():
-                raise StoreInUseError(_in_use_message(self.path, str(error))) from error
-            raise UserError(f"cannot open store {self.path}: {error}") from error
-        except duckdb.Error as error:
-            raise UserError(f"cannot open store {self.path}: {error}") from error
+        self.con = self._connect(store_wait_seconds() if wait is None else wait)
         self._ensure_schema()
+
+    def _connect(self, wait: float) -> duckdb.DuckDBPyConnection:
+        """Connect, waiting up to ``wait`` seconds (one line on stderr) while another process holds the store."""
+        deadline, said = time.monotonic() + wait, False
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only, config=dict(_CONFIG))
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower():
+                    raise UserError(f"cannot open store {self.path}: {error}") from error
+                if time.monotonic() >= deadline:
+                    waited = f" (waited {wait:.0f} s; {WAIT_VARIABLE} sets how long)" if wait > 0 else ""
+                    raise StoreInUseError(_in_use_message(self.path, str(error)) + waited) from error
+                if not said:
+                    print(f"waiting up to {wait:.0f} s for {_in_use_message(self.path, str(error)).split(';')[0]} "
+                          "to release it", file=sys.stderr, flush=True)
+                    said = True
+                time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
+            except duckdb.Error as error:
+                raise UserError(f"cannot open store {self.path}: {error}") from error
 
     # -- schema ---------------------------------------------------------------------------------
     def schema_version(self) -> int | None:
@@ -185,6 +218,7 @@ def discard_empty_store(path: str | Path) -> bool:
     return True
 
 
-def open_store(path: str | Path, *, read_only: bool = False) -> Store:
-    """Open (and, for writers, create or migrate) the store at ``path``."""
-    return Store(path, read_only=read_only)
+def open_store(path: str | Path, *, read_only: bool = False, wait: float | None = None) -> Store:
+    """Open (and, for writers, create or migrate) the store at ``path``, waiting up to ``wait`` seconds
+    (default :func:`store_wait_seconds`) while another process holds it."""
+    return Store(path, read_only=read_only, wait=wait)

@@ -16,3 +16,4 @@ ALTER TABLE runs ADD COLUMN learned_auc DOUBLE;
 ALTER TABLE runs ADD COLUMN learned_ci_low DOUBLE;
 ALTER TABLE runs ADD COLUMN learned_ci_high DOUBLE;
 ALTER TABLE runs ADD COLUMN learned_reason VARCHAR;
+ALTER TABLE runs ADD COLUMN claimed_by VARCHAR;
