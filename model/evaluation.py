@@ -10,6 +10,7 @@ metrics in one transaction, and skipped when already stored for the same images 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -219,8 +220,9 @@ def evaluate_runs(
                 started = time.perf_counter()
                 if run["run_id"] not in models:
                     models[run["run_id"]] = load_run_model(run)
-                scores = score_images(models[run["run_id"]], pixels, row_of[plan.images["image_id"].to_numpy()].to_numpy(),
-                                      batch_size)
+                with store.released() if not store.read_only else contextlib.nullcontext():
+                    scores = score_images(models[run["run_id"]], pixels,
+                                          row_of[plan.images["image_id"].to_numpy()].to_numpy(), batch_size)
                 result = store_evaluation(store, run, dataset, part, plan.split_id, plan.images, scores, resize, resamples,
                                           seed, time.perf_counter() - started)
                 done.append(result)

@@ -100,3 +100,23 @@ def test_a_run_that_finishes_while_another_process_holds_the_store_is_kept_and_r
     assert "recorded it now, without training again" in again.out and "epoch 1/" not in again.out
     assert _runs(dataset_store) == ["complete"]
     assert not list(weights[0].parent.glob("*.pending.json"))
+
+
+@pytest.mark.slow
+def test_the_store_can_be_read_while_a_study_trains(tmp_path):
+    from study_files import write_tiny_study
+
+    study = write_tiny_study(tmp_path)
+    study.write_text(study.read_text().replace("epochs = [1]", "epochs = [3]"))
+    store = tmp_path / "study.duckdb"
+    runner = subprocess.Popen(_command(store, "study", "run", str(study)), cwd=REPO, env=_env(60), text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    while not store.exists():
+        assert runner.poll() is None, runner.communicate()
+        time.sleep(0.1)
+    _wait_for_running(store, runner)  # read-only connections succeed while a run is training
+    read = subprocess.run(_command(store, "sql", "SELECT count(*) AS n FROM datasets", "--format", "csv"), cwd=REPO,
+                          env=_env(30), text=True, capture_output=True, timeout=120)
+    assert read.returncode == 0 and read.stdout.endswith("n\n2\n"), read.stderr
+    out, err = runner.communicate(timeout=600)
+    assert runner.returncode == 0, err

@@ -171,6 +171,16 @@ class Store:
             raise
         self.con.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def released(self) -> Iterator[None]:
+        """Let other processes use the store for the block (long computation that writes nothing), then
+        reconnect, waiting for it as on opening. Nothing may use this Store inside the block."""
+        self.con.close()
+        try:
+            yield
+        finally:
+            self.con = self._connect(store_wait_seconds())
+
     # -- lifetime -------------------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()

@@ -101,7 +101,8 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
     elif unit.kind == "train":
         from dsanalysis.model.training import train_run
 
-        result = train_run(store, p["dataset"], report=report, **train_request(unit))
+        with store.released():  # others may read the store (report, sql) while the network trains
+            result = train_run(store.path, p["dataset"], report=report, **train_request(unit))
         learned = f"; {result.learning.line()}" if result.learning else ""
         report(f"{unit.label}: run {result.run_id} {'trained' if result.trained else 'already complete'}{learned}")
     elif unit.kind == "evaluate":
