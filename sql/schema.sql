@@ -139,7 +139,7 @@ CREATE TABLE runs (
     config_name       VARCHAR,
     config            VARCHAR,              -- JSON of every training setting
     seed              INTEGER,
-    status            VARCHAR NOT NULL,     -- 'running', 'complete', 'failed' or 'interrupted' (Ctrl-C)
+    status            VARCHAR NOT NULL,     -- 'running', 'complete', 'failed', 'interrupted' (Ctrl-C) or 'stale' (its images changed)
     error             VARCHAR,
     weights_path      VARCHAR,
     weights_sha256    VARCHAR,

@@ -7,6 +7,7 @@ itself gets a row in ``sources`` with its status.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -14,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from dsanalysis import __version__
@@ -282,7 +284,7 @@ def ingest_dataset(
         _count_sources(summary, source_rows, results)
     summary.files = len(entries)
     listed: set[str] = set()
-    rows, attribute_rows, drop_ids, fresh = [], [], [], []
+    rows, attribute_rows, drop_ids, fresh, stale_ids = [], [], [], [], []
     for candidate, made_row in progress(entries, total=len(entries), desc=f"ingest {name}", unit="file"):
         if made_row is None:
             known = known_by_path.get(candidate.rel_path)
@@ -311,9 +313,12 @@ def ingest_dataset(
                 summary.changed += 1
             row["image_id"] = int(known["image_id"])  # same content keeps its id (and its predictions)
             drop_ids.append(row["image_id"])
+            if known["label"] != row["label"]:
+                stale_ids.append(row["image_id"])  # relabelled: what was scored against the old label is stale
         elif outcome == "changed":
             summary.changed += 1
             drop_ids.append(int(known["image_id"]))
+            stale_ids.append(int(known["image_id"]))
             fresh.append(row)
         else:
             summary.new += 1
@@ -322,6 +327,7 @@ def ingest_dataset(
     removed = [int(r["image_id"]) for p, r in known_by_path.items() if p not in listed]
     summary.removed = len(removed)
     drop_ids.extend(removed)
+    stale_ids.extend(removed)
 
     for label in ("real", "fake"):
         if summary.label_counts[label] == 0:
@@ -357,6 +363,9 @@ def ingest_dataset(
             store.execute("ingest_delete_sources", dataset=name)
             store.execute("ingest_insert_sources")
             store.con.unregister("ingest_sources")
+            if registered is not None and (stale_ids or summary.new or summary.changed or summary.removed):
+                summary.notes.extend(_invalidate(store, name, stale_ids, bool(summary.new or summary.changed
+                                                                               or summary.removed)))
             store.con.register("ingest_drop", pd.DataFrame({"image_id": pd.Series(drop_ids, dtype="int64")}))
             store.execute("ingest_delete_images")
             frame = pd.DataFrame([r for r, _ in rows], columns=[c for c in IMAGE_COLUMNS if c != "dataset"])
@@ -382,6 +391,40 @@ def ingest_dataset(
             summary.duplicates_across.append((rel_path, other_dataset, other_path))
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _invalidate(store: Store, name: str, stale_ids: list[int], images_changed: bool) -> list[str]:
+    """Drop what was computed from images that are gone or relabelled (``ingest_invalidate``), inside the
+    caller's transaction; returns notes saying what became stale and what to rerun."""
+    reason = (f"stale: {len(stale_ids)} image(s) of {name} it was split from were removed, changed or relabelled at "
+              "re-ingest; train again")
+    store.con.register("ingest_stale", pd.DataFrame({"image_id": pd.Series(stale_ids, dtype="int64")}))
+    store.con.register("ingest_stale_context", pd.DataFrame([{"dataset": name, "reason": reason,
+                                                              "images_changed": images_changed}]))
+    try:
+        counts = store.query("ingest_stale_counts", dataset=name).iloc[0]
+        traits = store.con.execute("SELECT count(*) FROM dataset_traits WHERE dataset = ?", [name]).fetchone()[0]
+        store.execute("ingest_invalidate")
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even this; the error above matters
+            store.con.unregister("ingest_stale")
+            store.con.unregister("ingest_stale_context")
+    notes = []
+    if counts["splits"]:
+        notes.append(f"{int(counts['splits'])} split(s) held images that were removed, changed or relabelled: dropped"
+                     + (f", with {name}'s test partition (the next train, evaluate or study draws a new one)"
+                        if counts["partitions"] else ""))
+    if counts["runs"]:
+        notes.append(f"{int(counts['runs'])} run(s) trained on those splits are now 'stale' (weights kept; "
+                     "`sql --query runs`): train them again")
+    if counts["evaluations"]:
+        notes.append(f"{int(counts['evaluations'])} evaluation(s) that scored those images or were made by stale runs "
+                     "were dropped: run `evaluate` again")
+    if images_changed and traits:
+        notes.append(f"the dataset traits of {name} were dropped: run `traits` again")
+    if images_changed and counts["analyses"]:
+        notes.append(f"{int(counts['analyses'])} analysis(es) that included {name} were dropped: run `analyze` again")
+    return notes
 
 
 def _is_cropped(candidate: Candidate, crop_faces: bool) -> bool:
