@@ -180,7 +180,7 @@ def test_store_of_schema_version_1_migrates(store_path):
         store.con.execute("DROP TABLE sources; DROP TABLE crop_settings; DROP TABLE partitions")
         for column in ("source_path", "frame_index", "crop_path"):
             store.con.execute(f"ALTER TABLE images DROP COLUMN {column}")
-        for column in ("learned", "learned_auc", "learned_ci_low", "learned_ci_high", "learned_reason"):
+        for column in ("learned", "learned_auc", "learned_ci_low", "learned_ci_high", "learned_reason", "claimed_by"):
             store.con.execute(f"ALTER TABLE runs DROP COLUMN {column}")
         store.con.execute("UPDATE store_info SET value = '1' WHERE key = 'schema_version'")
         store.con.execute("DELETE FROM schema_migrations WHERE version >= 2")
