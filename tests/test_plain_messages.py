@@ -58,3 +58,36 @@ def test_the_same_bytes_under_both_labels_is_a_label_conflict(cli, tmp_path):
     assert result.code == 0
     assert "label conflicts: 1 file pairs hold the same bytes under both labels, e.g. fake/copy.jpg (fake) = " \
         "real/img001.jpg (real)" in result.out
+
+
+def test_a_manifest_line_too_long_names_duckdbs_cause(cli, tmp_path):
+    root = tmp_path / "d"
+    write_good(root / "real", 2, 0)
+    (root / "m.csv").write_text("path,label\n" + "x" * (2 * 1024 * 1024) + ",real\n", encoding="utf-8")
+    line = _one_line(cli("ingest", "d", root, "--manifest", root / "m.csv"))
+    assert "Maximum line size of 2000000 bytes exceeded" in line and "xxxx" not in line
+
+
+def test_a_store_that_cannot_be_written_is_one_line_and_stores_nothing(store_path):
+    import pytest
+
+    from dsanalysis.errors import UserError
+    from dsanalysis.store import open_store
+
+    with open_store(store_path) as store:
+        with pytest.raises(UserError, match=r"could not write to store .*: IO Error: No space left on device \(a full "
+                                            r"disk or a read-only folder\?\); nothing of this step was stored"):
+            with store.transaction() as con:
+                con.execute("INSERT INTO datasets VALUES ('d', '/x', 'folders', NULL, NULL, NULL, now()::TIMESTAMP, '0')")
+                raise duckdb.IOException("IO Error: No space left on device")
+        assert store.con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
+
+
+def test_a_file_name_with_a_newline_stays_on_one_line(cli, tmp_path):
+    root = tmp_path / "d"
+    write_good(root / "real", 3, 0)
+    write_good(root / "fake", 3, 10)
+    (root / "fake" / "bad\nname.jpg").write_bytes(b"not an image")  # a real newline in the name
+    result = cli("ingest", "d", root)
+    assert result.code == 0
+    assert "    fake/bad\\nname.jpg: not a recognised image file" in result.out.splitlines()

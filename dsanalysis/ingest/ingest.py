@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,6 +45,12 @@ SOURCE_COLUMNS = [
     "frame_count", "fps", "width", "height", "codec", "frames_sampled", "frames_read", "faces_cropped", "settings_key",
 ]
 _METADATA = ("label", "group_id", "source_split")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown(path: str) -> str:
+    """A file name as one printable line: control characters (a newline in a name) written as escapes."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], path)
 _PROBE_FIELDS = ("status", "reason", "format", "mode", "width", "height", "channels")
 
 
@@ -110,7 +117,7 @@ class IngestSummary:
             out.append(f"  note: {note}")
         if self.source_problems:
             out.append("  videos and photos with problems:")
-            out.extend(f"    {path} ({status}): {reason}" for path, status, reason in self.source_problems[:max_listed])
+            out.extend(f"    {shown(path)} ({status}): {reason}" for path, status, reason in self.source_problems[:max_listed])
             if len(self.source_problems) > max_listed:
                 out.append(f"    ... and {len(self.source_problems) - max_listed} more (query: ingest_problems)")
         rejected = [p for p in self.problems if p[1] == "rejected"]
@@ -118,19 +125,19 @@ class IngestSummary:
         for title, rows in (("rejected", rejected), ("converted", converted)):
             if rows:
                 out.append(f"  {title} files:")
-                out.extend(f"    {path}: {reason}" for path, _, reason in rows[:max_listed])
+                out.extend(f"    {shown(path)}: {reason}" for path, _, reason in rows[:max_listed])
                 if len(rows) > max_listed:
                     out.append(f"    ... and {len(rows) - max_listed} more (query: ingest_problems)")
         if self.label_conflicts:
             out.append(f"  label conflicts: {len(self.label_conflicts)} file pairs hold the same bytes under both labels, e.g. "
-                       + "; ".join(f"{a} ({la}) = {b} ({lb})" for a, la, b, lb in self.label_conflicts[:3]))
+                       + "; ".join(f"{shown(a)} ({la}) = {shown(b)} ({lb})" for a, la, b, lb in self.label_conflicts[:3]))
         if self.duplicates_within:
             out.append(f"  exact duplicates within {self.dataset}: {len(self.duplicates_within)} file pairs, e.g. "
-                       + "; ".join(f"{a} = {b}" for a, b in self.duplicates_within[:3]))
+                       + "; ".join(f"{shown(a)} = {shown(b)}" for a, b in self.duplicates_within[:3]))
         if self.duplicates_across:
             others = sorted({d for _, d, _ in self.duplicates_across})
             out.append(f"  exact duplicates in other datasets ({', '.join(others)}): {len(self.duplicates_across)} files, e.g. "
-                       + "; ".join(f"{a} = {d}:{b}" for a, d, b in self.duplicates_across[:3]))
+                       + "; ".join(f"{shown(a)} = {d}:{shown(b)}" for a, d, b in self.duplicates_across[:3]))
         if self.duplicates_within or self.duplicates_across:
             out.append("  (query: duplicate_images)")
         return out

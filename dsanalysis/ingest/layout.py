@@ -168,7 +168,7 @@ def read_manifest(manifest: Path, root: Path, numeric_label_one: str = "fake", g
     try:
         frame = run_query(con, reader, path=str(manifest)).df()
     except duckdb.Error as error:
-        raise UserError(f"cannot read manifest {manifest}: {str(error).splitlines()[0]}") from None
+        raise UserError(f"cannot read manifest {manifest}: {_reader_cause(error)}") from None
     finally:
         con.close()
     columns = {c.lower(): c for c in frame.columns}
@@ -210,6 +210,14 @@ def read_manifest(manifest: Path, root: Path, numeric_label_one: str = "fake", g
         attributes = {c: text for c in extra if (text := _text_or_none(record[c])) is not None}
         candidates.append(Candidate(rel_path, label, group, split, attributes))
     return Layout("manifest", root, candidates, manifest=manifest)
+
+
+def _reader_cause(error: Exception) -> str:
+    """DuckDB's CSV error in one line: its headline and cause (e.g. 'Maximum line size ... exceeded'), without the
+    echoed line, the reader settings or the SQL."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    kept = [lines[0]] + [line for line in lines[1:3] if line and not line.startswith(("Original Line:", "LINE "))]
+    return "; ".join(line[:200] for line in kept)
 
 
 def _text_or_none(value: object) -> str | None:

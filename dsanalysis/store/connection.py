@@ -166,10 +166,15 @@ class Store:
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
+            self.con.execute("COMMIT")
+        except BaseException as error:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
+                self.con.execute("ROLLBACK")
+            if isinstance(error, duckdb.IOException | duckdb.PermissionException | duckdb.TransactionException) \
+                    and not isinstance(error, UserError):
+                raise UserError(f"could not write to store {self.path}: {str(error).splitlines()[0]} (a full disk or "
+                                "a read-only folder?); nothing of this step was stored") from error
             raise
-        self.con.execute("COMMIT")
 
     @contextlib.contextmanager
     def released(self) -> Iterator[None]:
