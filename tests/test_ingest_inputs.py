@@ -38,3 +38,15 @@ def test_a_registered_dataset_is_read_from_another_folder_only_with_replace(cli,
     assert replaced.code == 0, replaced.err
     assert "dataset root moved from" in replaced.out
     assert cli("ingest", "d", second).code == 0  # the same folder again needs no flag
+
+
+def test_a_new_group_pattern_is_not_reported_as_changed_files_and_min_side_says_what_it_rechecks(cli, tmp_path):
+    root = _folder(tmp_path / "d", 0)
+    assert cli("ingest", "d", root).code == 0
+    regrouped = cli("ingest", "d", root, "--group-pattern", r"img(\d)")
+    assert regrouped.code == 0
+    assert "0 new, 0 changed, 0 removed, 0 unchanged, 6 with the same content but a new label, group or split" \
+        in regrouped.out
+    stricter = cli("ingest", "d", root, "--group-pattern", r"img(\d)", "--min-side", "100")
+    assert "note: --min-side 100 applies to new and changed files; files whose size and time are unchanged keep " \
+        "their earlier verdict (up to 6 here)" in stricter.out

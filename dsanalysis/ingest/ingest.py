@@ -62,7 +62,8 @@ class IngestSummary:
     layout: str
     files: int = 0
     new: int = 0
-    changed: int = 0
+    changed: int = 0  # content changed (a new image id)
+    relabelled: int = 0  # same content, new label, group or dataset split
     removed: int = 0
     unchanged: int = 0
     status_counts: Counter[str] = field(default_factory=Counter)
@@ -84,7 +85,7 @@ class IngestSummary:
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.new or self.changed or self.removed)
+        return bool(self.new or self.changed or self.relabelled or self.removed)
 
     def lines(self, max_listed: int = 50) -> list[str]:
         out = []
@@ -93,6 +94,7 @@ class IngestSummary:
             out.append(
                 f"{self.dataset}: {self.files} files indexed ({self.layout} layout): {self.new} new, "
                 f"{self.changed} changed, {self.removed} removed, {self.unchanged} unchanged"
+                + (f", {self.relabelled} with the same content but a new label, group or split" if self.relabelled else "")
             )
         else:
             out.append(f"{self.dataset}: nothing changed ({self.files} files already indexed and unchanged)")
@@ -317,7 +319,7 @@ def ingest_dataset(
             if same_metadata:
                 summary.unchanged += 1  # only the file's timestamp moved: refresh the row quietly
             else:
-                summary.changed += 1
+                summary.relabelled += 1  # e.g. a new --group-pattern: the content (and its id) stays
             row["image_id"] = int(known["image_id"])  # same content keeps its id (and its predictions)
             drop_ids.append(row["image_id"])
             if known["label"] != row["label"]:
@@ -331,6 +333,10 @@ def ingest_dataset(
             summary.new += 1
             fresh.append(row)
         rows.append((row, candidate.attributes))
+    if min_side != MIN_SIDE and known_by_path:
+        kept = sum(1 for candidate, made in entries if made is None and candidate.rel_path in known_by_path)
+        summary.notes.append(f"--min-side {min_side} applies to new and changed files; files whose size and time are "
+                             f"unchanged keep their earlier verdict (up to {kept} here)")
     removed = [int(r["image_id"]) for p, r in known_by_path.items() if p not in listed]
     summary.removed = len(removed)
     drop_ids.extend(removed)
