@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse: --help/--version exit 0, usage errors exit 2
         return int(exit_.code or 0)
+    if args.debug:  # native libraries' start-up lines too (dsanalysis/native_logs.py), in workers as well
+        os.environ["DSANALYSIS_DEBUG"] = "1"
     try:
         return int(args._run(args) or 0)
     except UserError as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from dsanalysis.native_logs import import_tensorflow
+
 _configured = False
 
 
@@ -17,11 +19,9 @@ def tensorflow(seed: int | None = None, deterministic: bool = False) -> Any:
     determinism, so the same seed on the same machine gives the same weights and predictions.
     """
     global _configured
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
+    tf = import_tensorflow()  # quietly: TensorFlow's native start-up lines stay off the terminal
 
     if not _configured:
-        tf.get_logger().setLevel("ERROR")  # retracing notices when several models score one dataset
         try:
             tf.config.threading.set_intra_op_parallelism_threads(os.cpu_count() or 1)
             tf.config.threading.set_inter_op_parallelism_threads(2)

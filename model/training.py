@@ -514,8 +514,6 @@ def fit_run(plan: RunPlan, pixels: np.ndarray, rows: np.ndarray, report: Callabl
     validation_scores = model.predict(image_batches(pixels, rows[val_at], batch_size=batch), verbose=0).reshape(-1) \
         if len(val_at) else np.zeros(0)
     check = learning_check(plan.images["label"].to_numpy()[val_at], validation_scores, seed=seed)
-    if report is not None:
-        report(check.line())
 
     with tempfile.TemporaryDirectory(prefix="dsanalysis-weights-") as folder:
         path = Path(folder) / f"{plan.run_id}.weights.h5"

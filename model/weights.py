@@ -116,6 +116,9 @@ def model_with_weights(path: str | Path, arch: str | None = None) -> tuple[str, 
     (arch name, keras.Model with the file's weights)
     """
     from dsanalysis.model.architectures import architecture_names, get_architecture
+    from dsanalysis.native_logs import import_tensorflow
+
+    import_tensorflow()
 
     path = Path(path)
     if not path.is_file():

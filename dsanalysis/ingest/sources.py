@@ -213,7 +213,6 @@ def _worker_cropper(settings: CropSettings, threads: int | None) -> FaceCropper:
 def run_task(root: str, kind: str, rel_paths: list[str], settings: CropSettings, folder: str,
              threads: int | None) -> list[SourceResult]:
     """Crop one task's sources (one video, or a batch of photos) and record each outcome."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     cropper = _worker_cropper(settings, threads)
     base = Path(folder)
     if kind == "video":

@@ -58,6 +58,10 @@ def _init(deepface_home: str) -> None:
     os.environ["DEEPFACE_HOME"] = deepface_home
     os.environ["DEEPFACE_BACKEND_ENGINE"] = "onnx"
     os.environ["DEEPFACE_ONNX_PROVIDERS"] = "cpu"
+    from dsanalysis.native_logs import native_stderr_silenced
+
+    with native_stderr_silenced():  # deepface imports TensorFlow, which logs natively on start-up
+        import deepface.modules.modeling  # noqa: F401
 
 
 def face_input(rgb: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:

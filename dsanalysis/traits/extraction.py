@@ -60,7 +60,6 @@ def _row(content_hash: str, extractor: str, trait: str, value: Value) -> Row:
 def init_worker(threads: int | None, load_detector: bool) -> None:
     """Pool initializer: quiet TensorFlow and load the face detector once per worker."""
     global _detector
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if load_detector:
         _detector = faces_module.MtcnnDetector(threads=threads)
 

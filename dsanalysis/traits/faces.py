@@ -10,7 +10,6 @@ with the reason; no face is ever invented, also not for pre-cropped images.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,8 +114,9 @@ class MtcnnDetector:
     def __init__(self, threads: int | None = None, side: int = DETECT_SIDE, min_face_size: int = MIN_FACE_SIZE):
         # side, min_face_size: other callers (video frames, uncropped photos) look for smaller faces
         self.side, self.min_face_size = side, min_face_size
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import tensorflow as tf
+        from dsanalysis.native_logs import import_tensorflow
+
+        tf = import_tensorflow()
 
         if threads:
             try:
