@@ -56,3 +56,23 @@ def test_a_planted_gap_beats_random_groups_and_a_null_gap_does_not():
     rejections = sum(subgroup_gap_test(_groups(np.random.default_rng(s), 0.8, 0.8), metrics=("accuracy",),
                                        n_random=100, seed=s)["p_value"].iloc[0] < 0.05 for s in range(20))
     assert rejections <= 4
+
+
+def test_gap_tests_get_benjamini_hochberg_q_values_over_the_whole_family():
+    from statsmodels.stats.multitest import multipletests
+
+    from dsanalysis.stats.analyses import fdr_gaps
+
+    rng = np.random.default_rng(4)
+    p = np.r_[rng.uniform(0, 1, 37), [0.0001, 0.0004, np.nan]]
+    gaps = pd.DataFrame({"train_dataset": ["a"] * 20 + ["b"] * 20, "eval_dataset": ["a"] * 30 + ["b"] * 10,
+                         "attribute": "x", "p_value": p, "gap": 0.1})
+    out, note = fdr_gaps(gaps, alpha=0.05, n_random=500)
+    ok = ~np.isnan(p)
+    reference = multipletests(p[ok], method="fdr_bh")[1]
+    assert np.allclose(out["q_value"].to_numpy()[ok], reference) and np.isnan(out["q_value"].iloc[-1])
+    assert out["survives_fdr"].tolist() == list(np.r_[reference <= 0.05, False])
+    assert list(out.columns[out.columns.get_loc("p_value"):][:4]) == ["p_value", "q_value", "survives_fdr", "in_domain"]
+    assert out["in_domain"].sum() == 30
+    assert note.startswith("39 gap tests were run (29 in-domain, 10 cross-dataset); Benjamini-Hochberg over all of them: ")
+    assert note.endswith("The smallest p-value a test can reach with 500 random groupings is 0.002")

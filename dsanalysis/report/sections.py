@@ -195,11 +195,15 @@ def _section_subgroups(store: Store, style: FigureStyle) -> dict[str, Any] | Non
     gaps = load_result(store, "subgroups", "subgroup_gaps")
     if gaps.empty:
         return None
+    family = _notes_of(store, "subgroups", ("subgroups",))
+    if "survives_fdr" in gaps.columns:  # the statistics decided which gaps count (q-values over the family)
+        gaps = gaps[gaps["survives_fdr"].astype(bool) & gaps["in_domain"].astype(bool)]
     gaps = gaps.sort_values(["p_value", "gap"], ascending=[True, False], na_position="last")
     metrics = load_result(store, "subgroups", "subgroup_metrics")
     in_domain = metrics[(metrics["train_dataset"] == metrics["eval_dataset"]) & metrics["metric"].isin(["accuracy", "auc"])]
     return {
         "figures": _uris(subgroup_figures(store, style), style),
+        "family": next((n["message"] for n in family if n["subject"] == "multiplicity"), ""),
         "gaps": _records(gaps.head(30)),
         "metrics": _records(in_domain.head(60)),
         "notes": _notes_of(store, "subgroups", ("subgroups",)),

@@ -299,8 +299,38 @@ def subgroup_tables(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Se
         g = subgroups.subgroup_gap_test(data, threshold=settings.threshold, n_random=settings.n_random, seed=settings.seed)
         metric_parts.append(m.assign(**lead)[[*lead, *m.columns]])
         gap_parts.append(g.assign(**lead)[[*lead, *g.columns]])
-    return {"subgroup_metrics": pd.concat(metric_parts, ignore_index=True),
-            "subgroup_gaps": pd.concat(gap_parts, ignore_index=True), "notes": _notes(notes)}
+    gaps = pd.concat(gap_parts, ignore_index=True)
+    gaps, family_note = fdr_gaps(gaps, alpha=1 - settings.confidence, n_random=settings.n_random)
+    notes.append(("subgroups", "multiplicity", family_note))
+    return {"subgroup_metrics": pd.concat(metric_parts, ignore_index=True), "subgroup_gaps": gaps,
+            "notes": _notes(notes)}
+
+
+def fdr_gaps(gaps: pd.DataFrame, *, alpha: float, n_random: int) -> tuple[pd.DataFrame, str]:
+    """The gap tests with Benjamini-Hochberg q-values over the whole family, whether each survives (q <= alpha),
+    and whether the row is in-domain; plus a note saying how many tests were run and how many survive.
+
+    Returns
+    -------
+    tuple
+        (``gaps`` with columns q_value, survives_fdr and in_domain inserted after p_value; the note).
+    """
+    from dsanalysis.stats.multiple import benjamini_hochberg
+
+    out = gaps.copy()
+    at = list(out.columns).index("p_value") + 1
+    q = benjamini_hochberg(out["p_value"].to_numpy(float))
+    out.insert(at, "q_value", q)
+    out.insert(at + 1, "survives_fdr", np.where(np.isnan(q), False, q <= alpha))
+    out.insert(at + 2, "in_domain", (out["train_dataset"] == out["eval_dataset"]).to_numpy())
+    tested = out["p_value"].notna()
+    surviving = int(out["survives_fdr"].sum())
+    floor = 1 / (n_random + 1)
+    note = (f"{int(tested.sum())} gap tests were run ({int((tested & out['in_domain']).sum())} in-domain, "
+            f"{int((tested & ~out['in_domain']).sum())} "
+            f"cross-dataset); Benjamini-Hochberg over all of them: {surviving} survive at q <= {alpha:.2g}. "
+            f"The smallest p-value a test can reach with {n_random} random groupings is {floor:.2g}")
+    return out, note
 
 
 def load_traits_inputs(store, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -1,5 +1,7 @@
 -- name: analysis_subgroup_gaps
--- description: Largest gap between subgroups of each attribute compared with size-matched random groups.
+-- description: Largest gap between subgroups of each attribute compared with size-matched random groups, with
+--   the Benjamini-Hochberg q-value over every gap test of the analysis and whether the gap survives it
+--   (q <= 1 - confidence); in_domain marks rows whose model was trained on the evaluated dataset.
 -- param: analysis_id VARCHAR = NULL  one analysis (default: the newest 'subgroups' analysis)
 WITH chosen AS (
     SELECT analysis_id FROM analyses
@@ -19,6 +21,9 @@ SELECT r.row_index,
        max(r.number) FILTER (WHERE r.column_name = 'random_gap_mean') AS random_gap_mean,
        max(r.number) FILTER (WHERE r.column_name = 'random_gap_95') AS random_gap_95,
        max(r.number) FILTER (WHERE r.column_name = 'p_value') AS p_value,
+       max(r.number) FILTER (WHERE r.column_name = 'q_value') AS q_value,
+       max(r.number) FILTER (WHERE r.column_name = 'survives_fdr') = 1 AS survives_fdr,
+       max(r.number) FILTER (WHERE r.column_name = 'in_domain') = 1 AS in_domain,
        CAST(max(r.number) FILTER (WHERE r.column_name = 'n_random') AS BIGINT) AS n_random,
        max(r.text) FILTER (WHERE r.column_name = 'note') AS note
 FROM analysis_results AS r
