@@ -140,3 +140,25 @@ def test_user_supplied_manifest_attributes_become_dataset_traits(cli, store_path
     # 24 distinct numbers: summarized as a number, fakes (ages 32-43) 12 years older than reals (20-31)
     assert traits.loc[("attr.age.mean", "all"), "value"] == pytest.approx(20 + 23 / 2)
     assert traits.loc[("attr.age.smd", "all"), "value"] == pytest.approx(12 / np.std(np.arange(12), ddof=1))
+
+
+def test_traits_up_to_date_follows_the_images(cli, tmp_path, store_path):
+    from fixtures import write_good
+
+    from dsanalysis.store import open_store
+    from dsanalysis.traits.pipeline import traits_up_to_date
+
+    root = tmp_path / "u"
+    write_good(root / "real", 4, 0)
+    write_good(root / "fake", 4, 100)
+    assert cli("ingest", "u", root).code == 0
+    with open_store(store_path, read_only=True) as store:
+        assert not traits_up_to_date(store, ["u"], ["quality"])
+    assert cli("traits", "u", "--extractors", "quality").code == 0
+    with open_store(store_path, read_only=True) as store:
+        assert traits_up_to_date(store, ["u"], ["quality"])
+        assert not traits_up_to_date(store, ["u"], ["quality", "skin"])
+    write_good(root / "real", 1, 50, prefix="new")
+    assert cli("ingest", "u", root).code == 0
+    with open_store(store_path, read_only=True) as store:
+        assert not traits_up_to_date(store, ["u"], ["quality"])  # a new image: its descriptors and the summary are due

@@ -78,7 +78,52 @@ def unit_status(store: Store, study: StudyConfig, unit: Unit) -> str:
             return "pending"
         done = store.query("study_evaluations_done", dataset=dataset, split_id=split_id)
         return "done" if set(run_ids) <= set(done["run_id"]) else "pending"
-    return "pending"  # traits, analyses and the report are recomputed from what is stored
+    if unit.kind == "traits":
+        from dsanalysis.traits.pipeline import traits_up_to_date
+
+        names = [d.name for d in study.datasets]
+        if not set(names) <= set(store.query("registered_dataset_names")["dataset"]):
+            return "pending"
+        return "done" if traits_up_to_date(store, names, unit.params["extractors"]) else "pending"
+    if unit.kind == "analysis":
+        return "done" if _analysis_current(store, study, unit.params["name"]) is not None else "pending"
+    if unit.kind == "report":
+        return "done" if _report_current(store, unit) else "pending"
+    return "pending"
+
+
+def _latest_input(store: Store) -> Any:
+    """When the inputs of the analyses last changed (images, runs, evaluations, dataset traits), or None."""
+    row = store.query("study_latest_inputs").iloc[0]
+    times = [row[c] for c in ("images_at", "runs_at", "evaluations_at", "traits_at") if pd.notna(row[c])]
+    return max(times) if times else None
+
+
+def _analysis_current(store: Store, study: StudyConfig, name: str) -> Any:
+    """The creation time of a stored analysis ``name`` with the study's settings made after its inputs last changed."""
+    from dsanalysis.stats.analyses import Settings
+    from dsanalysis.stats.inputs import params_json
+
+    found = store.query("study_analysis_done", analysis_name=name, params=params_json(Settings(seed=study.split.seed).params(name)))
+    latest = _latest_input(store)
+    if found.empty or latest is None or found["created_at"].iloc[0] < latest:
+        return None
+    return found["created_at"].iloc[0]
+
+
+def _report_current(store: Store, unit: Unit) -> bool:
+    """Whether the report file exists and was written after the newest analysis and input."""
+    import datetime as dt
+
+    from dsanalysis.report.sections import default_out_dir
+
+    out = Path(unit.params["out"]) if unit.params["out"] else default_out_dir(store.path)
+    page = out / "index.html"
+    row = store.query("study_latest_inputs").iloc[0]
+    times = [row[c] for c in ("images_at", "runs_at", "evaluations_at", "traits_at", "analyses_at") if pd.notna(row[c])]
+    if not page.is_file() or not times:
+        return False
+    return dt.datetime.fromtimestamp(page.stat().st_mtime) >= max(times)
 
 
 @dataclass
@@ -197,7 +242,8 @@ def run_study(store: Store, study: StudyConfig, report: Report = print,
             if unit.key in batched:
                 outcomes.append(UnitOutcome(unit, "ran", 0.0))  # done in its kind's batch
                 continue
-            if unit.kind in ("train", "evaluate") and unit_status(store, study, unit) == "done":
+            # ingest always runs (it is incremental: it finds changed files); the rest is skipped once done
+            if unit.kind != "ingest" and unit_status(store, study, unit) == "done":
                 outcomes.append(UnitOutcome(unit, "skipped", time.perf_counter() - started))
                 continue
             if executor is not None and unit.kind in ("train", "evaluate"):

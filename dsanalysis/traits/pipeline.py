@@ -149,6 +149,23 @@ def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str]
     summary.extract_seconds = time.perf_counter() - started
 
 
+def traits_up_to_date(store: Store, datasets: Sequence[str], extractors: Sequence[str]) -> bool:
+    """Whether every usable image of ``datasets`` has each extractor's descriptors at its current version and every
+    dataset's traits were computed after its images last changed (what `traits` would otherwise do)."""
+    names, images = _images(store, datasets)
+    for extractor in extractors:
+        version = VERSIONS[extractor] if extractor in VERSIONS else _deepface_version()
+        done = set(store.query("traits_done_hashes", extractor=extractor, extractor_version=version)["content_hash"])
+        if not set(images["content_hash"].dropna()) <= done:
+            return False
+    for name in names:
+        computed = store.con.execute("SELECT min(computed_at) FROM dataset_traits WHERE dataset = ?", [name]).fetchone()[0]
+        ingested = store.con.execute("SELECT max(ingested_at) FROM images WHERE dataset = ?", [name]).fetchone()[0]
+        if computed is None or (ingested is not None and computed < ingested):
+            return False
+    return True
+
+
 def _deepface_version() -> str:
     from dsanalysis.traits.deepface_attributes import VERSION
 
