@@ -8,14 +8,17 @@ from dsanalysis.errors import UserError
 from dsanalysis.model.config import CONFIGS, resolve_config
 
 
-def test_default_is_the_original_recipe_and_overrides_are_named():
-    name, config = resolve_config("default")
-    assert name == "default"
+def test_mse10_is_the_original_recipe_default_its_bce_version_and_overrides_are_named():
+    name, config = resolve_config("mse10")
+    assert name == "mse10"
     assert (config["optimizer"], config["learning_rate"], config["loss"], config["batch_size"]) == ("adam", 1e-3, "mse", 32)
     assert config["epochs"] == 10 and config["augment"] is False and config["resize"] == "nearest"
-    name, config = resolve_config("default", {"learning_rate": 1e-4, "epochs": None, "loss": "bce"})
-    assert name == "default+learning_rate=0.0001,loss=bce" and config["epochs"] == 10
-    assert resolve_config("default", {"epochs": 10})[0] == "default"  # no change, no suffix
+    _, default = resolve_config("default")
+    assert {k for k in config if config[k] != default[k]} == {"loss", "epochs"}
+    assert (default["loss"], default["epochs"]) == ("bce", 25)
+    name, config = resolve_config("mse10", {"learning_rate": 1e-4, "epochs": None, "loss": "bce"})
+    assert name == "mse10+learning_rate=0.0001,loss=bce" and config["epochs"] == 10
+    assert resolve_config("default", {"epochs": 25})[0] == "default"  # no change, no suffix
     assert CONFIGS["paper"]["schedule"] == "step" and CONFIGS["original"]["bn_momentum"] == 0.99
 
 

@@ -22,7 +22,7 @@ def test_published_meso4_reproduces_the_papers_validation_accuracy(cli, mesonet_
     subset = tmp_path / "mesonet_validation"
     subset.mkdir()
     (subset / "validation").symlink_to(mesonet_dir / "validation")
-    assert cli("ingest", "mesonet", subset).code == 0
+    assert cli("ingest", "mesonet", subset, "--follow-links").code == 0
     weights = published_weights / "weights" / "Meso4_DF.h5"
     assert cli("evaluate", "--weights", weights, "--on", "mesonet", "--part", "all", "--bootstrap", "0").code == 0
     [row] = json.loads(cli("sql", "--query", "source_split_accuracy", "--format", "json").out)
@@ -32,8 +32,9 @@ def test_published_meso4_reproduces_the_papers_validation_accuracy(cli, mesonet_
 
 @pytest.mark.slow
 def test_training_on_real_faces_learns_and_stores_a_complete_run(cli, lfw_dir, tmp_path):
-    assert cli("ingest", "lfw", _linked_subset(lfw_dir, tmp_path / "lfw", 40)).code == 0
-    result = cli("train", "lfw", "--epochs", "10", "--batch-size", "8", "--seed", "0", "--validation-fraction", "0.1")
+    assert cli("ingest", "lfw", _linked_subset(lfw_dir, tmp_path / "lfw", 40), "--follow-links").code == 0
+    result = cli("train", "lfw", "--config", "mse10", "--epochs", "10", "--batch-size", "8", "--seed", "0",
+                 "--validation-fraction", "0.1")
     assert result.code == 0, result.err
     history = json.loads(cli("sql", "--query", "run_history", "--format", "json").out)
     loss = [h["train"] for h in history if h["metric"] == "loss"]

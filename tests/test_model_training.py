@@ -81,7 +81,7 @@ def test_train_stores_a_complete_run_and_does_not_train_twice(trained):
     assert run["status"] == "complete" and run["kind"] == "trained" and run["epochs_run"] == 1
     assert run["config_name"] == "default+batch_size=8,epochs=1"
     config = json.loads(run["config"])
-    assert config["loss"] == "mse" and config["learning_rate"] == 1e-3 and config["resize"] == "nearest"
+    assert config["loss"] == "bce" and config["learning_rate"] == 1e-3 and config["resize"] == "nearest"
     assert "tensorflow" in json.loads(run["library_versions"])
     assert Path(run["weights_path"]).is_file() and run["weights_path"].endswith(".weights.h5")
     history = _rows(cli, f"SELECT part, metric FROM run_history WHERE run_id = '{run['run_id']}'")
