@@ -82,3 +82,12 @@ def test_runs_without_a_verdict_give_no_sensitivity_ranking(tmp_path):
     frame, lines = learned_only_ranking(inputs.cells, inputs.runs)
     assert frame.empty and lines == ["no run has a learning verdict (validation part too small, or trained before the "
                                      "check): no learned-runs-only ranking"]
+
+
+def test_a_dataset_with_no_learned_run_drops_out_without_calling_the_order_changed(tmp_path):
+    _, inputs = _planted(tmp_path)
+    runs = inputs.runs.copy()
+    runs["learned"] = np.where(runs["train_dataset"] == "set2", "false", "true")
+    _, lines = learned_only_ranking(inputs.cells, runs)
+    line = next(x for x in lines if x.startswith("generalization accuracy"))
+    assert "the others keep their order" in line and line.endswith("(set2: no run learned)")

@@ -94,6 +94,9 @@ def learned_only_ranking(cells: pd.DataFrame, runs: pd.DataFrame, *, metrics: tu
         elif before == after and not missing:
             lines.append(f"{scope} {metric}: with only the {learned_runs} of {total} runs that learned, the order is "
                          f"unchanged ({before})")
+        elif " > ".join(d for d in before.split(" > ") if d not in missing) == after:
+            lines.append(f"{scope} {metric}: with only the {learned_runs} of {total} runs that learned, the others keep "
+                         f"their order ({after}){lost}")
         else:
             lines.append(f"{scope} {metric}: with only the {learned_runs} of {total} runs that learned, the order "
                          f"changes: all runs {before}; learned runs {after or 'none'}{lost}")
