@@ -120,3 +120,28 @@ def test_the_store_can_be_read_while_a_study_trains(tmp_path):
     assert read.returncode == 0 and read.stdout.endswith("n\n2\n"), read.stderr
     out, err = runner.communicate(timeout=600)
     assert runner.returncode == 0, err
+
+
+@pytest.mark.slow
+def test_the_store_can_be_read_while_traits_are_measured(tmp_path, cli, store_path):
+    root = tmp_path / "many"
+    write_good(root / "real", 300, 0, prefix="r")
+    write_good(root / "fake", 300, 1000, prefix="f")
+    assert cli("ingest", "many", root).code == 0
+    measuring = subprocess.Popen(_command(store_path, "traits", "many", "--extractors", "quality,skin"), cwd=REPO,
+                                 env=_env(60), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reads = 0  # reads that got in while traits had measured some images but not all of them
+    while measuring.poll() is None:
+        try:
+            con = duckdb.connect(str(store_path), read_only=True)
+        except duckdb.IOException:
+            time.sleep(0.05)
+            continue
+        measured = con.execute("SELECT count(DISTINCT content_hash) FROM image_traits").fetchone()[0]
+        con.close()
+        if 0 < measured < 600:
+            reads += 1
+        time.sleep(0.1)
+    out, err = measuring.communicate()
+    assert measuring.returncode == 0, err
+    assert reads >= 1

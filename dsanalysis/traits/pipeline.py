@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,7 +123,7 @@ def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str]
         chunks = -(-len(pool_items) // CHUNK_SIZE)
         bar = progress(extract_streaming(pool_items, jobs), total=chunks,
                        desc=f"traits: {len(pool_items)} images, {CHUNK_SIZE} per chunk", unit="chunk")
-        for count, rows in bar:
+        for count, rows in _released_between(store, bar):
             buffer.extend(rows)
             buffered += count
             if buffered >= WRITE_EVERY:
@@ -144,9 +145,25 @@ def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str]
             box = boxes.loc[content_hash] if content_hash in boxes.index else None
             present = box is not None and box.notna().all()
             items.append((content_hash, path, tuple(float(v) for v in box) if present else None))
-        for rows in progress(run_deepface(items, deepface_home), desc="traits: deepface", unit="chunk"):
+        for rows in _released_between(store, progress(run_deepface(items, deepface_home), desc="traits: deepface",
+                                                      unit="chunk")):
             _write_rows(store, rows)
     summary.extract_seconds = time.perf_counter() - started
+
+
+def _released_between(store: Store, results: Iterable[Any]) -> Iterator[Any]:
+    """Each result of a long computation, with the store released while the next one is computed, so other
+    commands (report, sql) can use it meanwhile; the caller writes with the store held."""
+    iterator = iter(results)
+    while True:
+        with store.released():
+            item = next(iterator, _DONE)
+        if item is _DONE:
+            return
+        yield item
+
+
+_DONE = object()
 
 
 def traits_up_to_date(store: Store, datasets: Sequence[str], extractors: Sequence[str]) -> bool:
