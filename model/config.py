@@ -91,10 +91,8 @@ def typed_setting(key: str, value: Any) -> Any:
     if key not in DEFAULT:
         raise UserError(f"unknown training setting {key!r}; settings: {', '.join(DEFAULT)}")
     kind = type(DEFAULT[key])
-    ok = isinstance(value, bool) if kind is bool else (
-        isinstance(value, int | float) and not isinstance(value, bool) if kind is float else
-        isinstance(value, int) and not isinstance(value, bool) if kind is int else isinstance(value, kind))
-    if not ok:
+    accepted = {bool: (bool,), int: (int,), float: (int, float), str: (str,)}[kind]
+    if not isinstance(value, accepted) or (isinstance(value, bool) and kind is not bool):
         raise UserError(f"{key} must be {_KIND_WORDS[kind]}, not {value!r}")
     value = kind(value)
     if key in _CHOICES and value not in _CHOICES[key]:

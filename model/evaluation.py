@@ -136,17 +136,20 @@ def plan_evaluations(store: Store, runs: list[dict[str, Any]], dataset: str, par
                      partition: Split | None) -> list[PlannedEvaluation]:
     """What scoring each run on ``part`` of ``dataset`` means: which images, from which split (see
     :mod:`dsanalysis.model.partitions`), and whether a stored evaluation already covers exactly them."""
+    if part == "test" and partition is None:
+        raise ValueError("part 'test' needs the dataset's partition")
     images = usable_images(store, dataset)
+    test_images: dict[str, pd.DataFrame] = {}  # per split: runs trained on one split share its test part
     planned = []
     for run in runs:
         split_id = None
         chosen = images
         if part == "test":
-            if partition is None:
-                raise ValueError("part 'test' needs the dataset's partition")
             split = evaluation_split(store, dataset, run, partition)
-            chosen = images[images["image_id"].isin(split.part("test"))].reset_index(drop=True)
             split_id = split.split_id
+            if split_id not in test_images:
+                test_images[split_id] = images[images["image_id"].isin(split.part("test"))].reset_index(drop=True)
+            chosen = test_images[split_id]
         stored = store.query("model_evaluation_exists", run_id=run["run_id"], dataset=dataset, part=part)
         planned.append(PlannedEvaluation(run, dataset, part, chosen, split_id, stored))
     return planned

@@ -65,6 +65,21 @@ def dataset_partition(store: Store, dataset: str, settings: SplitSettings | None
     return split, False
 
 
+def set_partition(store: Store, dataset: str, settings: SplitSettings, registered_by: str) -> tuple[Split, bool]:
+    """Make the split drawn with ``settings`` ``dataset``'s test partition (drawn and stored if new).
+
+    Returns
+    -------
+    (the partition's :class:`Split`, whether this call changed the registered partition)
+    """
+    split = dataset_split(store, dataset, settings)
+    registered = store.query("partition_get", dataset=dataset)
+    if not registered.empty and registered["split_id"].iloc[0] == split.split_id:
+        return split, False
+    register_partition(store, split, registered_by)
+    return split, True
+
+
 def named_split(store: Store, split_id: str, datasets: list[str]) -> Split:
     """The stored split ``split_id`` (a unique prefix is enough) of one of ``datasets``; UserError otherwise."""
     found = store.query("model_split_by_prefix", prefix=split_id)

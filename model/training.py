@@ -251,7 +251,7 @@ def stored_result(store: Store, run_id: str) -> TrainResult | None:
 
 def stored_learning(row: dict[str, Any]) -> LearningCheck | None:
     """The :class:`LearningCheck` stored in a runs row (None when the run predates the check)."""
-    if row.get("learned") is None or (isinstance(row.get("learned"), float) and np.isnan(row["learned"])):
+    if pd.isna(row.get("learned")):
         return None
 
     def number(key: str) -> float | None:

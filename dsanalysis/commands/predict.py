@@ -38,15 +38,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run_model(args: argparse.Namespace) -> tuple[object, str, dict | None]:
     """(model, resize method, crop settings JSON of the training dataset or None)."""
-    from dsanalysis.model.evaluation import load_run_model, stored_run
+    from dsanalysis.model.evaluation import load_run_model, run_resize, stored_run
     from dsanalysis.store import open_store
 
     with open_store(args.store, read_only=True) as store:
         run = stored_run(store, args.run)
         crops = store.query("predict_crop_settings", dataset=run["train_dataset"]) if run["train_dataset"] else None
     settings = json.loads(crops["settings"].iloc[0]) if crops is not None and len(crops) == 1 else None
-    resize = json.loads(run["config"] or "{}").get("resize", "nearest")
-    return load_run_model(run), resize, settings
+    return load_run_model(run), run_resize(run), settings
 
 
 def run(args: argparse.Namespace) -> int:

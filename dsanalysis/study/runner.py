@@ -92,10 +92,12 @@ def unit_status(store: Store, study: StudyConfig, unit: Unit) -> str:
     return "pending"
 
 
-def _latest_input(store: Store) -> Any:
-    """When the inputs of the analyses last changed (images, runs, evaluations, dataset traits), or None."""
+def _latest_input(store: Store, *, with_analyses: bool = False) -> Any:
+    """When the inputs of the analyses (images, runs, evaluations, dataset traits; with ``with_analyses`` also the
+    analyses, the report's inputs) last changed, or None."""
     row = store.query("study_latest_inputs").iloc[0]
-    times = [row[c] for c in ("images_at", "runs_at", "evaluations_at", "traits_at") if pd.notna(row[c])]
+    columns = ["images_at", "runs_at", "evaluations_at", "traits_at"] + (["analyses_at"] if with_analyses else [])
+    times = [row[c] for c in columns if pd.notna(row[c])]
     return max(times) if times else None
 
 
@@ -119,11 +121,8 @@ def _report_current(store: Store, unit: Unit) -> bool:
 
     out = Path(unit.params["out"]) if unit.params["out"] else default_out_dir(store.path)
     page = out / "index.html"
-    row = store.query("study_latest_inputs").iloc[0]
-    times = [row[c] for c in ("images_at", "runs_at", "evaluations_at", "traits_at", "analyses_at") if pd.notna(row[c])]
-    if not page.is_file() or not times:
-        return False
-    return dt.datetime.fromtimestamp(page.stat().st_mtime) >= max(times)
+    latest = _latest_input(store, with_analyses=True)
+    return page.is_file() and latest is not None and dt.datetime.fromtimestamp(page.stat().st_mtime) >= latest
 
 
 @dataclass
@@ -181,14 +180,11 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
 
 def study_partition(store: Store, unit: Unit, report: Report) -> None:
     """Register the split the study defines for an evaluate unit's dataset as the dataset's test partition."""
-    from dsanalysis.model.partitions import describe, register_partition
-    from dsanalysis.model.splits import dataset_split
+    from dsanalysis.model.partitions import describe, set_partition
 
     dataset = unit.params["dataset"]
-    split = dataset_split(store, dataset, split_from_params(unit.params))
-    registered = store.query("partition_get", dataset=dataset)
-    if registered.empty or registered["split_id"].iloc[0] != split.split_id:
-        register_partition(store, split, "study")
+    split, changed = set_partition(store, dataset, split_from_params(unit.params), "study")
+    if changed:
         report(f"{dataset}: test partition {split.split_id} ({describe(split.settings)}, {len(split.part('test'))} "
                "test images): every model is tested on it")
 
