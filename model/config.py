@@ -48,7 +48,25 @@ DEFAULT: dict[str, Any] = {
     # say), Pillow's area filter samples one source pixel per output pixel, so it equals 'nearest'.
     "resize": "nearest",
     "deterministic": False,      # TensorFlow op determinism: same seed and machine, same predictions
+    # Fresh starts for a run that shows no sign of learning: at epoch ``probe_epoch`` the model scores
+    # its validation part and, when the learning check (model/learning.py) says 'false', training
+    # starts again from new initial weights and batch order (seed + 7919 x attempt), at most
+    # ``restarts`` times. Decided on validation data only; the restarts used are stored with the run.
+    "restarts": 0,
+    "probe_epoch": 8,
 }
+
+
+
+def keyed_settings(config: dict[str, Any]) -> dict[str, Any]:
+    """The settings that name a run: all of them, less the restart settings while restarts are off.
+
+    Runs stored before restarts existed trained exactly as ``restarts = 0`` does, so they keep their
+    ids; ``probe_epoch`` means nothing without restarts.
+    """
+    if config.get("restarts", 0) == 0:
+        return {k: v for k, v in config.items() if k not in ("restarts", "probe_epoch")}
+    return dict(config)
 
 CONFIGS: dict[str, dict[str, Any]] = {
     # binary cross-entropy for 25 epochs, keeping the epoch with the lowest validation loss: see the
@@ -76,6 +94,8 @@ _RANGES = {
     "early_stopping_patience": (lambda v: 0 <= v <= 10_000, "an integer from 0 (off) to 10000"),
     "bn_momentum": (lambda v: 0 <= v < 1, "a number from 0 up to (not including) 1"),
     "head_init_scale": (lambda v: 0 <= v <= 100, "a number from 0 to 100"),
+    "restarts": (lambda v: 0 <= v <= 100, "an integer from 0 (off) to 100"),
+    "probe_epoch": (lambda v: 1 <= v <= 10_000, "an integer from 1 to 10000"),
 }
 _KIND_WORDS = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
 

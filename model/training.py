@@ -33,7 +33,7 @@ from dsanalysis import __version__
 from dsanalysis.errors import StoreInUseError, UserError
 from dsanalysis.model.architectures import get_architecture
 from dsanalysis.model.cache import decoded_images
-from dsanalysis.model.config import resolve_config
+from dsanalysis.model.config import keyed_settings, resolve_config
 from dsanalysis.model.data import image_batches, label_values
 from dsanalysis.model.learning import LearningCheck, learning_check
 from dsanalysis.model.partitions import describe
@@ -54,7 +54,7 @@ class TrainResult:
 
 def run_key(arch: str, dataset: str, split_id: str, config: dict[str, Any], seed: int) -> str:
     """The deterministic id of a training run."""
-    return stable_key("run", arch, dataset, split_id, config, seed)
+    return stable_key("run", arch, dataset, split_id, keyed_settings(config), seed)
 
 
 class StepSchedule:
@@ -139,6 +139,30 @@ def _callbacks(epochs: int, steps: int, images: int, report: Callable[[str], Non
     return callbacks, timing
 
 
+def restart_seed(seed: int, attempt: int) -> int:
+    """The seed of a run's ``attempt``-th fresh start (0: the run's own seed)."""
+    return seed + 7919 * attempt
+
+
+def _probe(epoch: int, val_inputs: Any, val_labels: np.ndarray, seed: int) -> Any:
+    """A callback that, at the end of ``epoch``, runs the learning check on the validation part and stops
+    training when it says 'false' (its verdict in ``.check``; None when training ended before)."""
+    import keras
+
+    class Probe(keras.callbacks.Callback):
+        check: LearningCheck | None = None
+
+        def on_epoch_end(self, done: int, logs: Any = None) -> None:
+            if done + 1 != epoch:
+                return
+            scores = self.model.predict(val_inputs, verbose=0).reshape(-1)
+            self.check = learning_check(val_labels, scores, seed=seed)
+            if self.check.learned == "false":
+                self.model.stop_training = True
+
+    return Probe()
+
+
 def compiled_model(arch: str, config: dict[str, Any]) -> Any:
     """A freshly initialised ``arch`` (output kernel scaled by ``head_init_scale``) compiled with the configuration's
     optimizer, schedule and loss."""
@@ -158,7 +182,7 @@ def compiled_model(arch: str, config: dict[str, Any]) -> Any:
         output.kernel.assign(output.kernel * config["head_init_scale"])
     loss = {"mse": "mean_squared_error", "bce": "binary_crossentropy"}[config["loss"]]
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate), loss=loss,
-                  metrics=[keras.metrics.BinaryAccuracy(name="accuracy")])
+                  metrics=[keras.metrics.BinaryAccuracy(name="accuracy"), keras.metrics.AUC(name="auc")])
     return model
 
 
@@ -484,7 +508,7 @@ def fit_run(plan: RunPlan, pixels: np.ndarray, rows: np.ndarray, report: Callabl
     from dsanalysis.model.runtime import tensorflow
 
     config, seed, chosen = plan.config, plan.seed, plan.split
-    tensorflow(seed=seed, deterministic=config["deterministic"])
+    tensorflow(seed=seed, deterministic=config["deterministic"])  # restart_seed(seed, 0) == seed
     position = pd.Series(np.arange(len(plan.images)), index=plan.images["image_id"].to_numpy())
     targets = label_values(plan.images["label"])
     train_at = position[chosen.part("train").to_numpy()].to_numpy()
@@ -496,16 +520,35 @@ def fit_run(plan: RunPlan, pixels: np.ndarray, rows: np.ndarray, report: Callabl
         per_class = {1.0: len(y) / (2 * n_real), 0.0: len(y) / (2 * (len(y) - n_real))}
         weights = np.array([per_class[float(v)] for v in y], dtype=np.float32)
     batch = config["batch_size"]
-    train_data = image_batches(pixels, rows[train_at], targets[train_at], batch_size=batch, shuffle=True, seed=seed,
-                               weights=weights, augment=config["augment"])
     val_data = image_batches(pixels, rows[val_at], targets[val_at], batch_size=batch) if len(val_at) else None
-    model = compiled_model(plan.arch, config)
+    val_labels = plan.images["label"].to_numpy()[val_at]
     steps = int(np.ceil(len(train_at) / batch))
-    callbacks, timing = _callbacks(config["epochs"], steps, len(train_at), report, config["restore_best"] and val_data is not None,
-                                   config["early_stopping_patience"] if val_data is not None else 0)
+    abandoned: list[LearningCheck] = []
     started = time.perf_counter()
-    history = model.fit(train_data, validation_data=val_data, epochs=config["epochs"], callbacks=callbacks, verbose=0,
-                        shuffle=False)  # the pipeline reshuffles every epoch (seeded)
+    for attempt in range(config["restarts"] + 1):
+        attempt_seed = restart_seed(seed, attempt)
+        if attempt:
+            tensorflow(seed=attempt_seed, deterministic=config["deterministic"])
+        train_data = image_batches(pixels, rows[train_at], targets[train_at], batch_size=batch, shuffle=True,
+                                   seed=attempt_seed, weights=weights, augment=config["augment"])
+        model = compiled_model(plan.arch, config)
+        callbacks, timing = _callbacks(config["epochs"], steps, len(train_at), report,
+                                       config["restore_best"] and val_data is not None,
+                                       config["early_stopping_patience"] if val_data is not None else 0)
+        probe = None
+        if attempt < config["restarts"] and val_data is not None and config["probe_epoch"] < config["epochs"]:
+            probe = _probe(config["probe_epoch"], image_batches(pixels, rows[val_at], batch_size=batch), val_labels,
+                           attempt_seed)
+            callbacks.append(probe)
+        history = model.fit(train_data, validation_data=val_data, epochs=config["epochs"], callbacks=callbacks,
+                            verbose=0, shuffle=False)  # the pipeline reshuffles every epoch (seeded)
+        if probe is None or probe.check is None or probe.check.learned != "false":
+            break
+        abandoned.append(probe.check)
+        if report is not None:
+            report(f"no sign of learning by epoch {config['probe_epoch']} ({probe.check.reason}); starting again "
+                   f"from new weights (restart {attempt + 1} of at most {config['restarts']}, seed "
+                   f"{restart_seed(seed, attempt + 1)})")
     seconds = time.perf_counter() - started
     epochs_run = len(timing["seconds"])
     after_first = timing["seconds"][1:]
@@ -513,13 +556,19 @@ def fit_run(plan: RunPlan, pixels: np.ndarray, rows: np.ndarray, report: Callabl
 
     validation_scores = model.predict(image_batches(pixels, rows[val_at], batch_size=batch), verbose=0).reshape(-1) \
         if len(val_at) else np.zeros(0)
-    check = learning_check(plan.images["label"].to_numpy()[val_at], validation_scores, seed=seed)
+    check = learning_check(val_labels, validation_scores, seed=seed)
+    if abandoned:
+        check = dataclasses.replace(check, reason=f"{check.reason}; after {len(abandoned)} restart"
+                                    f"{'s' if len(abandoned) > 1 else ''} (at epoch {config['probe_epoch']}: "
+                                    + ", ".join(f"AUC {c.auc:.3f}" for c in abandoned) + ")")
 
     with tempfile.TemporaryDirectory(prefix="dsanalysis-weights-") as folder:
         path = Path(folder) / f"{plan.run_id}.weights.h5"
         model.save_weights(path)
         data = path.read_bytes()
     history_rows = _history_rows(history.history, timing)
+    if config["restarts"]:
+        history_rows.loc[len(history_rows)] = [0, "train", "restarts", float(len(abandoned))]
     if "best_epoch" in timing:
         best = timing["best_epoch"][0]
         history_rows.loc[len(history_rows)] = [best, "validation", "best_epoch", float(best)]

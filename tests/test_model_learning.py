@@ -64,7 +64,7 @@ def test_a_run_that_learns_says_true_one_on_shuffled_labels_says_false_and_a_tin
     assert cli("ingest", "diverse", tmp_path / "diverse", "--layout", "folders").code == 0
     assert cli("ingest", "shuffled", tmp_path / "diverse", "--manifest", shuffled).code == 0
     fast = ("--config", "bce", "--epochs", "4", "--batch-size", "16", "--deterministic", "--validation-fraction", "0.3")
-    learned = cli("train", "diverse", *fast)
+    learned = cli("train", "diverse", *fast[:-1], "4", "--epochs", "5")  # this data shows its learning by epoch 4
     assert learned.code == 0, learned.err
     assert "learned: true (validation AUC" in learned.out
     not_learned = cli("train", "shuffled", *fast)
@@ -77,3 +77,51 @@ def test_a_run_that_learns_says_true_one_on_shuffled_labels_says_false_and_a_tin
     verdicts = {(r["train_dataset"], r["seed"]): r["learned"] for r in runs}
     assert verdicts == {("diverse", 0): "true", ("shuffled", 0): "false", ("diverse", 1): "unknown"}
     assert all(r["validation_auc"] is not None for r in runs if r["learned"] != "unknown")
+
+
+def test_a_run_that_shows_no_learning_at_the_probe_starts_again_and_a_learning_one_does_not(tmp_path, cli,
+                                                                                           store_path):
+    """restarts: on shuffled labels the probe at epoch 2 says 'false', so the run starts again from new weights
+    (and says so, in its output, its reason and its history); on learnable data the probe at epoch 4 passes and the run
+    trains once."""
+    from dsanalysis.study.demo import demo_spec
+    from dsanalysis.synthetic.datasets import write_synthetic_dataset
+
+    spec, seed = demo_spec("diverse", images_per_class=60)
+    write_synthetic_dataset(spec, tmp_path / "diverse", seed=seed)
+    rng = np.random.default_rng(0)
+    shuffled = _manifest(tmp_path / "diverse", lambda truth: rng.permutation(truth))
+    assert cli("ingest", "diverse", tmp_path / "diverse", "--layout", "folders").code == 0
+    assert cli("ingest", "shuffled", tmp_path / "diverse", "--manifest", shuffled).code == 0
+    fast = ("--config", "bce", "--epochs", "4", "--batch-size", "16", "--deterministic", "--validation-fraction", "0.3",
+            "--restarts", "1", "--probe-epoch", "2")
+    restarted = cli("train", "shuffled", *fast)
+    assert restarted.code == 0, restarted.err
+    assert "no sign of learning by epoch 2 (validation AUC" in restarted.out
+    assert "seed 7919)" in restarted.out
+    assert "learned: false (validation AUC" in restarted.out and "after 1 restart (at epoch 2: AUC 0." in restarted.out
+    learned = cli("train", "diverse", *fast[:-1], "4", "--epochs", "5")  # this data shows its learning by epoch 4
+    assert learned.code == 0, learned.err
+    assert "no sign of learning" not in learned.out and "learned: true" in learned.out
+    runs = {r["train_dataset"]: r for r in json.loads(cli("sql", "--query", "runs", "--format", "json").out)}
+    assert "restarts=1" in runs["shuffled"]["config_name"]
+    assert "after 1 restart" in runs["shuffled"]["learned_reason"]
+    from dsanalysis.store import open_store
+
+    with open_store(store_path, read_only=True) as store:
+        for dataset, expected in (("shuffled", 1.0), ("diverse", 0.0)):
+            history = store.query("run_history", run_id=runs[dataset]["run_id"])
+            assert history.loc[history["metric"] == "restarts", "train"].tolist() == [expected]
+            # the kept attempt's curve only: its epochs, each once
+            assert history.loc[history["metric"] == "loss", "epoch"].tolist() == list(range(1, 5 + (dataset == "diverse")))
+
+
+def test_runs_without_restarts_keep_the_ids_they_had_before_restarts_existed():
+    from dsanalysis.model.config import resolve_config
+    from dsanalysis.model.training import run_key
+
+    _, config = resolve_config("default")
+    before = {k: v for k, v in config.items() if k not in ("restarts", "probe_epoch")}
+    assert run_key("meso4", "lfw", "s1", config, 0) == run_key("meso4", "lfw", "s1", before, 0)
+    _, restarting = resolve_config("default", {"restarts": 2})
+    assert run_key("meso4", "lfw", "s1", restarting, 0) != run_key("meso4", "lfw", "s1", config, 0)

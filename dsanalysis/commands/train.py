@@ -79,6 +79,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     settings.add_argument("--resize", choices=["nearest", "bilinear", "area"], help="how images reach 256x256")
     settings.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=None,
                           help="TensorFlow op determinism (same seed and machine: same predictions)")
+    settings.add_argument("--restarts", type=int, help="fresh starts (new weights and batch order) allowed when the "
+                          "validation check shows no learning at the probe epoch (0: off)")
+    settings.add_argument("--probe-epoch", type=int, help="epoch at which a run is checked for a restart")
     add_split_arguments(parser, "split (default: the dataset's test partition, or random 70/30 seed 0 for its first run)")
     parser.add_argument("--set-partition", action="store_true",
                         help="make this run's split the dataset's test partition, on which every other model is then "
@@ -94,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
 
     overrides = {key: getattr(args, key) for key in (
         "learning_rate", "epochs", "batch_size", "loss", "schedule", "early_stopping_patience", "restore_best",
-        "bn_momentum", "head_init_scale", "class_weight", "augment", "resize", "deterministic")}
+        "bn_momentum", "head_init_scale", "class_weight", "augment", "resize", "deterministic", "restarts",
+        "probe_epoch")}
     result = train_run(args.store, args.dataset, arch=args.arch, config_name=args.config, overrides=overrides,
                        seed=args.seed, split=split_settings(args), set_partition=args.set_partition,
                        force=args.force, report=_say)

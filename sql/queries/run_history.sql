@@ -1,6 +1,7 @@
 -- name: run_history
 -- description: Training curves: loss, accuracy and epoch time per epoch, training and validation
---   part side by side (best_epoch: the epoch whose weights were kept).
+--   part side by side (best_epoch: the epoch whose weights were kept; restarts, at epoch 0: fresh starts
+--   made because the run showed no learning at its probe epoch).
 -- param: run_id VARCHAR = NULL  only this run (see the 'runs' query)
 SELECT run_id, epoch, metric,
        max(value) FILTER (WHERE part = 'train') AS train,
