@@ -12,13 +12,9 @@ read_text, glob, COPY, ATTACH or INSTALL) and change no setting (lock_configurat
 from __future__ import annotations
 
 import argparse
-import re
 
 from dsanalysis.errors import UserError
 from dsanalysis.output import FORMATS, check_output_path
-
-_COMMENTS = re.compile(r"(--[^\n]*\n?|/\*.*?\*/)", re.DOTALL)
-_EXPLAIN_ANALYZE = re.compile(r"^\s*EXPLAIN\s*(\(\s*)?ANALY[SZ]E\b", re.IGNORECASE)
 
 ORDER = 90
 HELP = "run a read-only SQL query or a named query against the store"
@@ -66,35 +62,16 @@ def run(args: argparse.Namespace) -> int:
     if args.statement is not None and args.param:
         raise UserError("--param binds a named query's parameters; use --query NAME")
 
-    import duckdb
-
     from dsanalysis.output import write_frame
-    from dsanalysis.store import get_query, open_store
+    from dsanalysis.store import open_store
+    from dsanalysis.store.reading import named_query_frame, select_frame
 
     check_output_path(args.output, args.store)
     with open_store(args.store, read_only=True) as store:
         store.lock_down()
         if args.query is not None:
-            named = get_query(args.query)
-            if named.kind != "query":
-                raise UserError(f"{args.query!r} is internal to the package, not a query to run (see --list)")
-            sql, params = named.sql, named.bind(_parse_params(args.param))
+            frame = named_query_frame(store, args.query, _parse_params(args.param))
         else:
-            sql, params = args.statement, None
-            try:
-                statements = store.con.extract_statements(sql)
-            except duckdb.Error as error:
-                raise UserError(f"SQL does not parse: {str(error).splitlines()[0]}") from None
-            if len(statements) != 1:
-                raise UserError(f"give one statement at a time ({len(statements)} given)")
-            kind = statements[0].type
-            if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
-                raise UserError(f"the store is read-only here: {kind.name} statements are refused; only SELECT queries run")
-            if _EXPLAIN_ANALYZE.match(_COMMENTS.sub(" ", sql)):
-                raise UserError("EXPLAIN ANALYZE runs the statement it explains: refused; use EXPLAIN (or a SELECT)")
-        try:
-            frame = store.con.execute(sql, params).df()
-        except duckdb.Error as error:
-            raise UserError(f"query failed: {str(error).splitlines()[0]}") from None
+            frame = select_frame(store, args.statement)
     write_frame(frame, args.format, args.output, max_rows=args.max_rows)
     return 0

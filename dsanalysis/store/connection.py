@@ -83,8 +83,24 @@ class Store:
                           "to release it", file=sys.stderr, flush=True)
                     said = True
                 time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
+            except duckdb.ConnectionException as error:
+                if "different configuration" not in str(error):
+                    raise UserError(f"cannot open store {self.path}: {error}") from error
+                return self._share_open_instance(error)
             except duckdb.Error as error:
                 raise UserError(f"cannot open store {self.path}: {error}") from error
+
+    def _share_open_instance(self, error: duckdb.Error) -> duckdb.DuckDBPyConnection:
+        """A connection to the store this process already opened with other settings (a user's own
+        ``duckdb.connect(path, read_only=True)`` in a notebook, say): readers share that instance."""
+        if self.read_only:
+            try:
+                return duckdb.connect(str(self.path), read_only=True)
+            except duckdb.Error:
+                pass
+        raise UserError(f"store {self.path} is already open in this process through another connection "
+                        f"({'with other settings' if self.read_only else 'read-only'}): close it first, "
+                        "or read through dsanalysis.open_study, which opens and closes the store per read") from error
 
     # -- schema ---------------------------------------------------------------------------------
     def schema_version(self) -> int | None:
