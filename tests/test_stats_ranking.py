@@ -97,3 +97,76 @@ def test_transfer_matrix_summarises_runs():
     row = transfer_matrix(_cells(values)).iloc[0]
     assert row["mean"] == pytest.approx(0.7) and row["sd"] == pytest.approx(np.std([0.6, 0.8], ddof=1))
     assert row["n_runs"] == 2
+
+
+def _near_perfect(n_per_class: int, confused: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(fake, score_real) of a near-perfect classifier: every image well on its side of 0.5 except ``confused``
+    fakes scored just above ``confused`` reals (AUC = 1 - confused**2 / n_per_class**2)."""
+    fake = np.arange(2 * n_per_class) % 2 == 0
+    score = np.where(fake, 0.1, 0.9) + rng.uniform(-0.05, 0.05, 2 * n_per_class)
+    score[np.flatnonzero(fake)[:confused]] = 0.55 + rng.uniform(0, 0.01, confused)
+    score[np.flatnonzero(~fake)[:confused]] = 0.45 + rng.uniform(0, 0.01, confused)
+    return fake, score
+
+
+def test_auc_replicates_of_a_near_perfect_classifier_are_the_exact_resampled_auc():
+    from dsanalysis.stats.bootstrap import resample_counts
+    from dsanalysis.stats.ranking import image_replicates
+    from dsanalysis.stats.score_matrix import ScoreMatrix
+
+    rng = np.random.default_rng(3)
+    fake, score = _near_perfect(20, 2, rng)  # AUC 0.99 on 40 test images, as in the demo's in-domain cell
+    matrix = ScoreMatrix("a", np.arange(40), fake, np.arange(1), score[None, :])
+    counts = resample_counts(rng, 40, 500)
+    auc = image_replicates(matrix, counts)["auc"][:, 0]
+    assert ((auc >= 0) & (auc <= 1)).all()
+    # each replicate is scikit-learn's AUC of the resampled test set (images repeated by their counts)
+    for b in range(0, 500, 25):
+        drawn_fake, drawn_score = np.repeat(fake, counts[b]), np.repeat(score, counts[b])
+        if 0 < drawn_fake.sum() < len(drawn_fake):
+            assert auc[b] == pytest.approx(roc_auc_score(drawn_fake, -drawn_score), abs=1e-6)
+
+
+def test_intervals_of_a_near_perfect_classifier_stay_within_zero_and_one():
+    rng = np.random.default_rng(4)
+    frames = []
+    for seed in (0, 1):
+        for evaluated in ("a", "b"):
+            fake, score = _near_perfect(20, 2, rng) if evaluated == "a" else _near_perfect(20, 19, rng)
+            frames.append(pd.DataFrame({"run_id": f"a/c/{seed}", "train_dataset": "a", "config_name": "c", "seed": seed,
+                                        "eval_dataset": evaluated, "image_id": np.arange(40) + (evaluated == "b") * 100,
+                                        "label": np.where(fake, "fake", "real"), "score_real": score}))
+    preds = pd.concat(frames, ignore_index=True)
+    scores = dataset_scores(cell_scores(preds), preds, n_boot=2000, seed=0)
+    assert ((scores["ci_low"] >= 0) & (scores["ci_high"] <= 1)).all(), scores
+    # the in-domain AUC interval is the exact bootstrap's: scikit-learn's AUC of resampled test sets
+    # (both runs score the same images alike, so resampling the runs adds nothing)
+    fake, score = preds.loc[preds["run_id"].eq("a/c/0") & preds["eval_dataset"].eq("a"), ["label", "score_real"]].T.to_numpy()
+    fake = fake == "fake"
+    reference = []
+    for _ in range(2000):
+        pick = rng.integers(0, 40, 40)
+        if 0 < fake[pick].sum() < 40:
+            reference.append(roc_auc_score(fake[pick], -score[pick].astype(float)))
+    row = scores.set_index(["metric", "scope"]).loc[("auc", "in_domain")]
+    assert row["ci_low"] == pytest.approx(np.percentile(reference, 2.5), abs=0.01)
+    assert row["ci_high"] == pytest.approx(np.percentile(reference, 97.5), abs=0.005)
+
+
+def test_the_fast_expansion_is_kept_where_it_is_accurate():
+    from dsanalysis.stats.bootstrap import resample_counts
+    from dsanalysis.stats.ranking import exact_auc_needed, image_replicates
+    from dsanalysis.stats.score_matrix import ScoreMatrix
+
+    rng = np.random.default_rng(6)
+    n = 600
+    fake = np.arange(n) % 2 == 0
+    moderate = 1 / (1 + np.exp(-(np.where(fake, -1.0, 1.0) + rng.normal(0, 1, n))))  # AUC about 0.92, 300 a class
+    _, perfect = _near_perfect(300, 10, rng)
+    scores = np.vstack([moderate, perfect, np.r_[moderate[:60], np.full(n - 60, np.nan)], np.where(fake, 0.7, np.nan)])
+    matrix = ScoreMatrix("a", np.arange(n), fake, np.arange(4), scores)
+    counts = resample_counts(rng, n, 300)
+    linear = image_replicates(matrix, counts)["auc"]
+    # moderate and large: expansion; near 1: exact; 30 images a class: exact; one class only: no AUC at all
+    assert exact_auc_needed(matrix, linear).tolist() == [False, True, True, False]
+    assert np.isnan(linear[:, 3]).all()

@@ -13,7 +13,10 @@ exact (counts of correct calls under the drawn weights, one matrix product per e
 a replicate of its AUC uses the first-order expansion of the AUC in the image weights, i.e. the
 weighted means of the images' DeLong placements, whose variance is DeLong's variance of the AUC.
 This keeps a 10-million-prediction study to seconds; the exact replicate would re-sort every cell
-for every draw.
+for every draw. The expansion is unbounded: near AUC 0 or 1, where the few misranked pairs hang on
+a few images, a draw that misses them lands above 1 (an in-domain AUC of 0.990 got the interval
+[0.964, 1.005]). Cells where the expansion is not accurate (see :func:`exact_auc_needed`) get the
+exact replicate instead, the AUC of the drawn images themselves, which always lies in [0, 1].
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from dsanalysis.stats.bootstrap import percentile_interval, resample_counts
-from dsanalysis.stats.detection import THRESHOLD
+from dsanalysis.stats.detection import THRESHOLD, weighted_auc
 from dsanalysis.stats.score_matrix import RUN_KEYS, ScoreMatrices, ScoreMatrix, correct_calls
 
 METRICS = ("accuracy", "accuracy_fake", "accuracy_real", "auc")
@@ -32,6 +35,12 @@ CELL_COLUMNS = ["run_id", "train_dataset", "config_name", "seed", "eval_dataset"
 SCORE_COLUMNS = ["train_dataset", "metric", "scope", "estimate", "ci_low", "ci_high", "seed_sd", "rank", "n_runs",
                  "n_seeds", "n_configs", "n_eval_datasets", "note"]
 TRANSFER_COLUMNS = ["train_dataset", "eval_dataset", "metric", "mean", "sd", "min", "max", "n_runs"]
+#: smaller class (scored images) below which a cell's AUC replicates are exact: the first-order
+#: expansion's error shrinks like 1/n, and at 50 images a class its interval ends differ from the exact
+#: bootstrap's by about 3% of the interval's width
+EXACT_AUC_BELOW = 50
+#: a cell's AUC replicates are exact when its AUC lies within this many DeLong standard errors of 0 or 1
+EXACT_AUC_WITHIN_SE = 4.0
 
 
 def _check(frame: pd.DataFrame, columns: list[str]) -> None:
@@ -107,7 +116,8 @@ def image_replicates(matrix: ScoreMatrix, counts: np.ndarray, threshold: float =
     dict of numpy.ndarray
         'accuracy', 'accuracy_fake', 'accuracy_real' (exact) and 'auc' (first-order expansion in the
         weights: weighted mean placement of the drawn fake images plus that of the drawn real images,
-        minus the AUC), each (b, k); NaN where a draw holds no scored image of a needed class.
+        minus the AUC; exact where :func:`exact_auc_needed` says so), each (b, k), every value in
+        [0, 1]; NaN where a draw holds no scored image of a needed class.
     """
     fake = matrix.fake
     counts = np.asarray(counts)
@@ -125,10 +135,52 @@ def image_replicates(matrix: ScoreMatrix, counts: np.ndarray, threshold: float =
         weight[side] = c.sum(axis=1, keepdims=True) if matrix.complete else c @ scored[:, columns].T.astype(dtype)
         placed[side] = c @ np.nan_to_num(placements[:, columns]).T.astype(dtype)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {"accuracy": (hits["fake"] + hits["real"]) / (weight["fake"] + weight["real"]),
-                "accuracy_fake": hits["fake"] / weight["fake"],
-                "accuracy_real": hits["real"] / weight["real"],
-                "auc": placed["fake"] / weight["fake"] + placed["real"] / weight["real"] - auc[None, :].astype(dtype)}
+        out = {"accuracy": (hits["fake"] + hits["real"]) / (weight["fake"] + weight["real"]),
+               "accuracy_fake": hits["fake"] / weight["fake"],
+               "accuracy_real": hits["real"] / weight["real"],
+               "auc": placed["fake"] / weight["fake"] + placed["real"] / weight["real"] - auc[None, :].astype(dtype)}
+    for row in np.flatnonzero(exact_auc_needed(matrix, out["auc"])):
+        out["auc"][:, row] = exact_auc_replicates(matrix, row, counts)
+    return out
+
+
+def exact_auc_needed(matrix: ScoreMatrix, linear: np.ndarray) -> np.ndarray:
+    """Which cells (rows of ``matrix``) need exact AUC replicates rather than the first-order expansion.
+
+    A cell needs them when its smaller class has fewer than :data:`EXACT_AUC_BELOW` scored images,
+    when its AUC lies within :data:`EXACT_AUC_WITHIN_SE` DeLong standard errors of 0 or 1 (the
+    bootstrap distribution is then skewed and bounded, the expansion symmetric and unbounded), or
+    when any of its expanded replicates ``linear`` (b, k) already left [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        bool (k,); False for cells without an AUC (one class only).
+    """
+    auc, placements = matrix.auc_placements
+    scored = ~np.isnan(matrix.scores)
+    n_fake, n_real = (scored & matrix.fake).sum(axis=1), (scored & ~matrix.fake).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a class of one image has no placement variance
+        variance = (np.nanvar(np.where(matrix.fake, placements, np.nan), axis=1, ddof=1) / n_fake
+                    + np.nanvar(np.where(matrix.fake, np.nan, placements), axis=1, ddof=1) / n_real)
+    standard_error = np.sqrt(np.nan_to_num(variance))
+    small = np.minimum(n_fake, n_real) < EXACT_AUC_BELOW
+    near_bound = np.minimum(auc, 1.0 - auc) <= EXACT_AUC_WITHIN_SE * standard_error
+    outside = ((linear < 0) | (linear > 1)).any(axis=0)
+    return (small | near_bound | outside) & ~np.isnan(auc)
+
+
+def exact_auc_replicates(matrix: ScoreMatrix, row: int, counts: np.ndarray) -> np.ndarray:
+    """AUC of one cell under each bootstrap draw, computed from the drawn images themselves.
+
+    Returns
+    -------
+    numpy.ndarray
+        (b,) in [0, 1]; NaN where a draw holds no scored image of a class.
+    """
+    scored = ~np.isnan(matrix.scores[row])
+    return weighted_auc(matrix.scores[row, scored], matrix.fake[scored], np.asarray(counts)[:, scored])
 
 
 def _aggregate(cell_values: np.ndarray, runs: pd.DataFrame, eval_sets: list[str], run_weights: np.ndarray) -> dict:
