@@ -156,3 +156,24 @@ def test_stats_never_imports_plotting_templating_or_tensorflow(tmp_path):
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_near_perfect_detector_gets_intervals_inside_zero_and_one(cli, store_path):
+    """set0's models call all but one image of a class right on every dataset (accuracy and AUC near 1), the
+    others are near chance: every ranking interval and every mixed-model mean interval stays in [0, 1]."""
+    build_stats_store(store_path, n_datasets=3, seeds=(0, 1, 2), n_images=40, with_traits=False)
+    with open_store(store_path) as store:
+        store.con.execute("""
+            UPDATE predictions AS p SET score_real = CASE
+                WHEN i.label = 'real' THEN (CASE WHEN i.rel_path = 'real/0.jpg' THEN 0.45 ELSE 0.9 END)
+                ELSE (CASE WHEN i.rel_path = 'fake/1.jpg' THEN 0.55 ELSE 0.1 END) END
+            FROM images AS i WHERE i.image_id = p.image_id AND p.run_id LIKE 'set0-%'""")
+    assert cli("analyze", "ranking", *FAST).code == 0
+    scores = _result(store_path, "ranking", "scores")
+    assert ((scores["ci_low"] >= 0) & (scores["ci_high"] <= 1)).all(), scores
+    best = scores[(scores["train_dataset"] == "set0") & (scores["metric"] == "auc")]
+    assert (best["estimate"] > 0.99).all() and (best["ci_high"] > 0.99).all()
+    mixed = _result(store_path, "ranking", "mixed_model")
+    means = mixed[mixed["kind"] == "mean"]
+    assert ((means["ci_low"] >= 0) & (means["ci_high"] <= 1)).all(), means
+    assert means.loc[means["term"] == "set0", "note"].str.contains("cut at 1").all()

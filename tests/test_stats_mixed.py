@@ -92,3 +92,29 @@ def test_the_ranking_of_equal_cells_writes_its_other_tables(tmp_path):
     assert not tables["scores"].empty and not tables["friedman"].empty
     accuracy = tables["mixed_model"][tables["mixed_model"]["metric"] == "accuracy"]
     assert accuracy["note"].iloc[0].startswith("every observation has the same value")
+
+
+def test_mean_of_a_near_perfect_level_stays_within_the_scale():
+    """Accuracy 0.99 for one training dataset, 0.5-0.8 for the others: the pooled residual SD makes the
+    normal interval of the near-perfect mean reach past 1; on a [0, 1] scale it ends at 1."""
+    rng = np.random.default_rng(5)
+    rows = [(t, f"e{e}", s, float(np.clip(centre + rng.normal(0, spread), 0, 1)))
+            for t, centre, spread in (("a", 0.99, 0.005), ("b", 0.65, 0.12), ("c", 0.6, 0.12))
+            for e in range(4) for s in range(3)]
+    data = pd.DataFrame(rows, columns=["train", "eval", "seed", "acc"])
+    free = crossed_mixed_model(data, "acc", "train", ["eval", "seed"]).set_index(["kind", "term"])
+    bounded = crossed_mixed_model(data, "acc", "train", ["eval", "seed"], bounds=(0.0, 1.0)).set_index(["kind", "term"])
+    z = 1.959963984540054
+    a_free, a = free.loc[("mean", "a")], bounded.loc[("mean", "a")]
+    assert a_free["ci_high"] == pytest.approx(a_free["estimate"] + z * a_free["std_error"])
+    assert a_free["ci_high"] > 1  # the unbounded normal interval leaves the scale here
+    assert a["estimate"] == pytest.approx(a_free["estimate"])
+    assert a["ci_low"] == pytest.approx(a_free["ci_low"]) and a["ci_high"] == 1.0
+    assert "cut at 1" in a["note"]
+    means = bounded.xs("mean", level="kind")
+    assert ((means["ci_low"] >= 0) & (means["ci_high"] <= 1)).all()
+    # intervals inside the scale are left as they are
+    for level in ("b", "c"):
+        assert bounded.loc[("mean", level), "ci_high"] == pytest.approx(free.loc[("mean", level), "ci_high"])
+    with pytest.raises(ValueError, match="bounds"):
+        crossed_mixed_model(data, "acc", "train", ["eval", "seed"], bounds=(1.0, 0.0))

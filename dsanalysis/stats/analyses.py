@@ -15,7 +15,7 @@ import pandas as pd
 
 from dsanalysis.stats import (correlation, fit_band, friedman, image_level, learned, mantel, mixed, pair_level, profile,
                               ranking, subgroups)
-from dsanalysis.stats.detection import THRESHOLD, is_fake
+from dsanalysis.stats.detection import SCORE_RANGE, THRESHOLD, is_fake
 from dsanalysis.stats.inputs import StudyInputs, dataset_traits, image_descriptors, pair_traits
 
 NOTE_COLUMNS = ["section", "subject", "message"]
@@ -116,7 +116,7 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
             ranks[metric] = friedman.mean_ranks(data, BLOCKS, "train_dataset", "value")
             pairs[metric] = friedman.pairwise_comparisons(data, BLOCKS, "train_dataset", "value", alpha=alpha)
             models[metric] = mixed.crossed_mixed_model(data, "value", "train_dataset", ["eval_dataset", "seed", "config_name"],
-                                                       confidence=settings.confidence)
+                                                       confidence=settings.confidence, bounds=SCORE_RANGE)
             if fr[metric]["n_blocks"].iloc[0] < 5:
                 notes.append(("ranking", metric, f"Friedman test on {int(fr[metric]['n_blocks'].iloc[0])} blocks: "
                               "too few for the chi-square approximation to be trusted"))

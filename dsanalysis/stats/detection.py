@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 THRESHOLD = 0.5
+#: the range of every rate scored here (accuracy, per-class accuracy, error rates, AUC): intervals stay in it
+SCORE_RANGE = (0.0, 1.0)
 
 
 def is_fake(labels: np.ndarray) -> np.ndarray:

@@ -63,6 +63,29 @@ def fit_reml(model) -> tuple[object, list[str]]:
     return best, notes
 
 
+def interval_within(low: float, high: float, bounds: tuple[float, float] | None) -> tuple[float, float, str]:
+    """A normal interval cut at the range its quantity cannot leave.
+
+    The true value lies in ``bounds``, so the cut interval covers it exactly as often as the uncut one:
+    the cut drops only values that cannot be true. (A score mean near 1 gets a normal interval past 1
+    when the residual variance is pooled with datasets near chance.)
+
+    Returns
+    -------
+    tuple
+        (low, high, note): the cut ends and what was cut ('' when nothing was, or without bounds).
+    """
+    if bounds is None:
+        return low, high, ""
+    cuts = []
+    if low < bounds[0]:
+        cuts.append(f"cut at {bounds[0]:g} (the score cannot fall below it)")
+    if high > bounds[1]:
+        cuts.append(f"cut at {bounds[1]:g} (the score cannot exceed it)")
+    note = ("normal interval " + " and ".join(cuts)) if cuts else ""
+    return float(np.clip(low, *bounds)), float(np.clip(high, *bounds)), note
+
+
 def crossed_mixed_model(
     data: pd.DataFrame,
     value: str,
@@ -70,6 +93,7 @@ def crossed_mixed_model(
     random: list[str],
     *,
     confidence: float = 0.95,
+    bounds: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Fit ``value ~ fixed + (1 | random[0]) + (1 | random[1]) + ...`` by REML.
 
@@ -83,12 +107,15 @@ def crossed_mixed_model(
         categorical fixed factor (the training dataset).
     random : list of str
         crossed grouping factors (evaluated dataset, seed, configuration).
+    bounds : (low, high), optional
+        the range ``value`` cannot leave (0 and 1 for accuracy and AUC): the means' normal intervals
+        are cut at it (see :func:`interval_within`), and their note says so.
 
     Returns
     -------
     DataFrame
         term, kind, estimate, std_error, ci_low, ci_high, p_value, n_levels, note. kind is
-        'mean' (model-based mean score of one level of ``fixed``), 'difference' (level minus the
+        'mean' (model-based mean score of one level of ``fixed``; its interval cut at ``bounds``), 'difference' (level minus the
         reference level, the effect size in score units), 'test' (joint Wald chi-square test that
         all levels of ``fixed`` are equal; estimate = chi-square, n_levels = levels), 'variance'
         (a random effect's variance, 'residual' last; std_error = standard deviation = sqrt of the
@@ -101,6 +128,8 @@ def crossed_mixed_model(
     for column in [value, fixed, *random]:
         if column not in data.columns:
             raise ValueError(f"column {column!r} is not in the data")
+    if bounds is not None and not bounds[0] < bounds[1]:
+        raise ValueError(f"bounds must be (low, high) with low < high, not {bounds!r}")
     frame = data[[value, fixed, *random]].copy()
     frame = frame.dropna(subset=[value])
     frame.columns = ["y", "f", *[f"r{i}" for i in range(len(random))]]
@@ -165,9 +194,10 @@ def crossed_mixed_model(
         if f"C(f)[T.{level}]" in names:
             contrast[names.index(f"C(f)[T.{level}]")] = 1.0
         est, se = float(contrast @ beta), float(np.sqrt(contrast @ cov @ contrast))
-        rows.append({"term": level, "kind": "mean", "estimate": est, "std_error": se, "ci_low": est - z * se,
-                     "ci_high": est + z * se, "p_value": np.nan, "n_levels": int((frame["f"] == level).sum()),
-                     "note": fit_note})
+        low, high, cut = interval_within(est - z * se, est + z * se, bounds)
+        rows.append({"term": level, "kind": "mean", "estimate": est, "std_error": se, "ci_low": low,
+                     "ci_high": high, "p_value": np.nan, "n_levels": int((frame["f"] == level).sum()),
+                     "note": "; ".join(n for n in (fit_note, cut) if n)})
     diff_index = [names.index(f"C(f)[T.{level}]") for level in levels[1:]]
     for level, j in zip(levels[1:], diff_index):
         est, se = float(beta[j]), float(np.sqrt(cov[j, j]))
