@@ -33,8 +33,21 @@ def check_output_path(output: str | Path | None, store: str | Path) -> None:
                         "write the output somewhere else")
 
 
+def _json_columns(frame: pd.DataFrame) -> list[str]:
+    """Text columns holding JSON objects or arrays (settings, parameters): too wide for a terminal table."""
+    found = []
+    for column in frame.columns:
+        if not (pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object):
+            continue
+        values = frame[column].dropna()
+        if len(values) and values.map(lambda v: isinstance(v, str) and v[:1] in "{[" and v[-1:] in "}]").all():
+            found.append(str(column))
+    return found
+
+
 def write_frame(frame: pd.DataFrame, fmt: str, output: str | Path | None, *, max_rows: int | None = None) -> None:
-    """Write ``frame`` as ``fmt`` to ``output`` (a file path) or to standard output."""
+    """Write ``frame`` as ``fmt`` to ``output`` (a file path) or to standard output; the table format leaves
+    JSON columns out (and says so), the other formats keep every column."""
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "parquet":
@@ -53,10 +66,14 @@ def write_frame(frame: pd.DataFrame, fmt: str, output: str | Path | None, *, max
     elif fmt == "json":
         text = frame.to_json(orient="records", date_format="iso", indent=1) + "\n"
     else:
-        shown = frame if max_rows is None or len(frame) <= max_rows else frame.head(max_rows)
+        json_columns = _json_columns(frame)
+        shown = frame.drop(columns=json_columns)
+        shown = shown if max_rows is None or len(shown) <= max_rows else shown.head(max_rows)
         text = shown.to_string(index=False, na_rep="NULL") + "\n" if not frame.empty else "(no rows)\n"
         if len(shown) < len(frame):
             text += f"... {len(frame) - len(shown)} more rows (use --format csv --output FILE for all of them)\n"
+        if json_columns and not frame.empty:
+            text += f"(not shown here: {', '.join(json_columns)}, JSON; --format json or csv shows them)\n"
     if output is None:
         sys.stdout.write(text)
     else:

@@ -45,11 +45,30 @@ class Evaluated:
     skipped: bool  # already stored
 
 
-def stored_run(store: Store, run_id: str) -> dict[str, Any]:
-    """The run row of ``run_id``; :class:`UserError` if unknown or not complete."""
-    row = store.query("model_run_get", run_id=run_id)
-    if row.empty:
+def full_run_id(store: Store, run_id: str) -> str:
+    """The stored run id that ``run_id`` is or begins (git-style unique prefix).
+
+    Raises
+    ------
+    UserError
+        when no stored run id starts with it, or several do (they are named).
+    """
+    if not run_id:
+        raise UserError("a run id is empty; list runs with `python -m dsanalysis sql --query runs`")
+    found = store.query("model_run_by_prefix", prefix=run_id)["run_id"].tolist()
+    if not found:
         raise UserError(f"no run {run_id!r} in {store.path}; list runs with `python -m dsanalysis sql --query runs`")
+    if len(found) > 1 and run_id not in found:
+        shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        raise UserError(f"run id prefix {run_id!r} is ambiguous: it starts {shown}; give more characters")
+    return run_id if run_id in found else found[0]
+
+
+def stored_run(store: Store, run_id: str) -> dict[str, Any]:
+    """The run row of ``run_id`` (or of the run it is a unique prefix of); :class:`UserError` if unknown,
+    ambiguous or not complete."""
+    run_id = full_run_id(store, run_id)
+    row = store.query("model_run_get", run_id=run_id)
     record = {k: (None if pd.isna(v) else v) for k, v in row.iloc[0].to_dict().items()}  # SQL NULL -> None
     if record["status"] != "complete":
         raise UserError(f"run {run_id} is {record['status']}, not complete; re-run its `train` command")

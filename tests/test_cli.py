@@ -100,3 +100,64 @@ def test_light_commands_do_not_import_tensorflow_or_deepface(tmp_path, small_sto
     # shadow the installed package with the source folder
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert "HEAVY []" in out
+
+
+def test_analyze_without_a_choice_explains_the_choices(cli, small_store):
+    result = cli("analyze")
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    for choice in ("analyze ranking", "analyze traits", "analyze subgroups", "analyze all"):
+        assert choice in result.err
+
+
+def test_one_vocabulary_for_resamples_with_the_old_spellings_unlisted(cli, small_store):
+    help_text = cli("analyze", "--help").out
+    assert "--bootstrap" in help_text and "--permutations" in help_text and "--n-boot" not in help_text
+    assert "--bootstrap 50 is too few" in cli("analyze", "ranking", "--bootstrap", "50").err
+    assert "--bootstrap 60 is too few" in cli("analyze", "ranking", "--n-boot", "60").err  # the old spelling works
+    assert "--seed" in cli("evaluate", "--help").out and "--bootstrap-seed" not in cli("evaluate", "--help").out
+
+
+def test_a_closed_pipe_is_a_normal_end_of_output(tmp_path, small_store, store_path):
+    shell = f"{sys.executable} -m dsanalysis --store {store_path} sql --list | head -1"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and done.stdout.strip() == "analyses"
+
+
+def test_run_ids_accept_unique_prefixes_and_name_the_ambiguous_ones(cli, small_store, store_path):
+    from dsanalysis.model.evaluation import full_run_id
+    from dsanalysis.store import open_store
+
+    with duckdb.connect(str(store_path)) as con:
+        for run_id in ("3f2a9c0d1e4b5a6f", "3f2b000000000000"):
+            con.execute("INSERT INTO runs (run_id, kind, arch, train_dataset, config_name, config, seed, status, "
+                        "package_version) VALUES (?, 'trained', 'meso4', 'small', 'default', '{}', 0, 'complete', 't')",
+                        [run_id])
+    with open_store(store_path, read_only=True) as store:
+        assert full_run_id(store, "3f2a") == "3f2a9c0d1e4b5a6f"
+        assert full_run_id(store, "3f2b000000000000") == "3f2b000000000000"
+    ambiguous = cli("evaluate", "3f2")
+    assert ambiguous.code == 1
+    assert "run id prefix '3f2' is ambiguous: it starts 3f2a9c0d1e4b5a6f, 3f2b000000000000" in ambiguous.err
+    assert "no run 'ffff'" in cli("evaluate", "ffff").err
+
+
+def test_datasets_writes_files_and_tables_leave_json_columns_out(cli, small_store, tmp_path):
+    out = tmp_path / "datasets.json"
+    assert cli("datasets", "--format", "json", "--output", out).code == 0
+    assert json.loads(out.read_text())[0]["dataset"] == "small" and "source_splits" in json.loads(out.read_text())[0]
+    table = cli("datasets").out
+    assert "source_splits" not in table.splitlines()[0]
+    assert "(not shown here: source_splits, JSON; --format json or csv shows them)" in table
+
+
+def test_analyze_on_one_dataset_says_once_what_cannot_be_estimated(cli, tmp_path):
+    from study_store import add_traits, build_study_store
+
+    store = build_study_store(tmp_path, ["alpha"])
+    add_traits(store)
+    out = cli("analyze", "traits", "--bootstrap", "200", "--permutations", "199", store=store).out
+    assert "-- profile: nothing could be estimated" in out
+    reasons = [line for line in out.splitlines() if "measured only for datasets without a generalization score" in line]
+    assert len(reasons) == 1 and "and 8 more" in reasons[0]

@@ -107,3 +107,12 @@ def test_missing_and_malformed_files(tmp_path):
     (tmp_path / "empty.toml").write_text("[study]\nname = 'x'\n")
     with pytest.raises(UserError, match=r"\[\[datasets\]\] is required"):
         load_study(tmp_path / "empty.toml")
+
+
+@pytest.mark.parametrize(("table", "expected"), [("bootstrap = 300", 300), ("bootstrap_resamples = 200", 200), ("", 1000)])
+def test_evaluation_resamples_are_called_bootstrap_as_on_the_command_line(tmp_path, table, expected):
+    (tmp_path / "study.toml").write_text(GOOD + f"\n[evaluation]\n{table}\n")
+    assert load_study(tmp_path / "study.toml").bootstrap_resamples == expected
+    (tmp_path / "both.toml").write_text(GOOD + "\n[evaluation]\nbootstrap = 1\nbootstrap_resamples = 2\n")
+    with pytest.raises(UserError, match="evaluation.bootstrap_resamples is the earlier spelling of bootstrap"):
+        load_study(tmp_path / "both.toml")

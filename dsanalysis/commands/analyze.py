@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dsanalysis.commands import old_spelling
 from dsanalysis.errors import UserError
 
 ORDER = 60
@@ -29,10 +30,16 @@ WHAT = ("ranking", "traits", "subgroups", "all")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("what", choices=WHAT, help="which analysis to run")
-    parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
-    parser.add_argument("--n-perm", type=int, default=5000, help="random permutations for permutation tests (default 5000)")
-    parser.add_argument("--n-random", type=int, default=500, help="random size-matched groupings per subgroup gap (default 500)")
+    parser.add_argument("what", nargs="?", choices=WHAT, help="which analysis to run: ranking, traits, subgroups or all")
+    # one vocabulary across commands and the study file: --bootstrap is the resample count everywhere
+    # (the old --n-boot, --n-perm and --n-random spellings still work, unlisted)
+    parser.add_argument("--bootstrap", dest="n_boot", metavar="N", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    parser.add_argument("--permutations", dest="n_perm", metavar="N", type=int, default=5000,
+                        help="random permutations for permutation tests (default 5000)")
+    parser.add_argument("--random-groups", dest="n_random", metavar="N", type=int, default=500,
+                        help="random size-matched groupings per subgroup gap (default 500)")
+    for flag, dest in (("--n-boot", "n_boot"), ("--n-perm", "n_perm"), ("--n-random", "n_random")):
+        old_spelling(parser, flag, dest)
     parser.add_argument("--seed", type=int, default=0, help="seed of every bootstrap and permutation (default 0)")
     parser.add_argument("--confidence", type=float, default=0.95, help="confidence level of intervals (default 0.95)")
     parser.add_argument("--metric", choices=["accuracy", "auc"], default="accuracy",
@@ -66,6 +73,26 @@ SHOWN = {
 MAX_ROWS = 40
 
 
+#: the columns that carry a table's estimates (counts and settings are not estimates)
+ESTIMATE_COLUMNS = ("estimate", "r", "statistic", "odds_ratio", "value", "gap", "mean_rank", "mean_score",
+                    "standardized_difference", "mean_difference", "p_value")
+
+
+def holds_estimates(frame) -> bool:
+    """Whether any estimate column of a result table holds a number (a table without such columns counts)."""
+    present = [c for c in ESTIMATE_COLUMNS if c in frame.columns]
+    return not present or bool(frame[present].notna().to_numpy().any())
+
+
+def _why(frame) -> str:
+    """': <the reason>' from the table's notes (the most frequent one, with how many more), or ''."""
+    if "note" not in frame.columns or frame["note"].isna().all():
+        return ""
+    counts = frame["note"].dropna().value_counts()
+    others = f" (and {len(counts) - 1} other reasons)" if len(counts) > 1 else ""
+    return f": {counts.index[0]}{others}"
+
+
 def print_tables(name: str, tables: dict) -> None:
     """The analysis on the terminal: dataset-level sample-size statement first, notes last."""
     import pandas as pd
@@ -78,6 +105,9 @@ def print_tables(name: str, tables: dict) -> None:
     for result, frame in tables.items():
         if result == "notes" or frame.empty:
             continue
+        if not holds_estimates(frame):
+            print(f"-- {result}: nothing could be estimated ({len(frame)} rows){_why(frame)}")
+            continue
         shown = frame[[c for c in SHOWN.get(result, frame.columns) if c in frame.columns]]
         print(f"-- {result} ({len(frame)} rows)")
         with pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.float_format", "{:.4g}".format):
@@ -86,19 +116,21 @@ def print_tables(name: str, tables: dict) -> None:
             print(f"  ... {len(frame) - MAX_ROWS} more rows in the store")
     if not notes.empty:
         print("-- notes (what could not be estimated, and why)")
-        for row in notes.itertuples(index=False):
-            print(f"  [{row.section}] {row.subject}: {row.message}")
+        for (section, message), group in notes.groupby(["section", "message"], sort=False):
+            subjects = group["subject"].astype(str).tolist()  # one line per reason, however many subjects share it
+            named = ", ".join(subjects[:4]) + (f" and {len(subjects) - 4} more" if len(subjects) > 4 else "")
+            print(f"  [{section}] {named}: {message}")
 
 
 def _settings(args: argparse.Namespace):
     from dsanalysis.stats.analyses import Settings
 
     if args.n_boot < 100:
-        raise UserError(f"--n-boot {args.n_boot} is too few for a percentile interval; use at least 100")
+        raise UserError(f"--bootstrap {args.n_boot} is too few for a percentile interval; use at least 100")
     if args.n_perm < 99:
-        raise UserError(f"--n-perm {args.n_perm} is too few; use at least 99")
+        raise UserError(f"--permutations {args.n_perm} is too few; use at least 99")
     if args.n_random < 20:
-        raise UserError(f"--n-random {args.n_random} is too few; use at least 20")
+        raise UserError(f"--random-groups {args.n_random} is too few; use at least 20")
     if not 0.5 < args.confidence < 1:
         raise UserError(f"--confidence {args.confidence} must be between 0.5 and 1")
     if args.bins < 2:
@@ -113,6 +145,10 @@ def run(args: argparse.Namespace) -> int:
     from dsanalysis.stats.inputs import study_inputs
     from dsanalysis.store import open_store
 
+    if args.what is None:
+        raise UserError("say which analysis to run: `analyze ranking` (datasets ranked by in-domain and generalization "
+                        "scores), `analyze traits` (dataset traits against those scores), `analyze subgroups` "
+                        "(accuracy per subgroup of images) or `analyze all`")
     settings = _settings(args)
     if not Path(args.store).exists():
         raise UserError(f"store {args.store} does not exist; ingest, train and evaluate first")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 
 from dsanalysis.commands.train import add_split_arguments, split_settings
+from dsanalysis.commands import old_spelling
 from dsanalysis.errors import UserError
 
 ORDER = 50
@@ -26,7 +27,7 @@ HELP = "score trained runs or published weights on datasets; store predictions a
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("run_ids", nargs="*", metavar="RUN_ID", help="runs to evaluate (see `sql --query runs`)")
+    parser.add_argument("run_ids", nargs="*", metavar="RUN_ID", help="runs to evaluate (see `sql --query runs`; a unique prefix is enough)")
     parser.add_argument("--all", action="store_true", help="every complete trained run")
     parser.add_argument("--weights", metavar="FILE", help="evaluate a weights file (e.g. the published Meso4_DF.h5), "
                         "stored as an imported run keyed by the file's SHA-256")
@@ -35,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--part", choices=["test", "all"], default="test",
                         help="test: the test part of each dataset's split (default); all: every usable image")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for intervals (default 1000; 0: none)")
-    parser.add_argument("--bootstrap-seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    parser.add_argument("--seed", dest="bootstrap_seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    old_spelling(parser, "--bootstrap-seed", "bootstrap_seed")
     parser.add_argument("--force", action="store_true", help="re-score evaluations that are already stored")
     parser.add_argument("--split-id", metavar="SPLIT", help="score on the test part of this stored split (id or unique "
                         "prefix) of its dataset instead of the dataset's test partition")
@@ -50,7 +52,7 @@ def _say(line: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dsanalysis.model.evaluation import evaluate_runs, imported_run
+    from dsanalysis.model.evaluation import evaluate_runs, full_run_id, imported_run
     from dsanalysis.store import open_store
 
     if not args.run_ids and not args.all and not args.weights:
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.bootstrap < 0:
         raise UserError(f"--bootstrap must be 0 or more, not {args.bootstrap}")
     with open_store(args.store) as store:
-        run_ids = list(args.run_ids)
+        run_ids = list(dict.fromkeys(full_run_id(store, r) for r in args.run_ids))  # unique prefixes accepted
         if args.all:
             complete = store.query("model_runs_complete")
             run_ids += [r for r in complete.loc[complete["kind"] == "trained", "run_id"] if r not in run_ids]

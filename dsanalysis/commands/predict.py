@@ -25,7 +25,7 @@ HELP = "score image and video files with a trained run or a weights file"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="images (.jpg, .png, ...) and videos (.mp4, .avi, .mov, .mkv, .webm)")
     model = parser.add_mutually_exclusive_group(required=True)
-    model.add_argument("--run", metavar="RUN_ID", help="a complete run in the store (see `sql --query runs`)")
+    model.add_argument("--run", metavar="RUN_ID", help="a complete run in the store (see `sql --query runs`; a unique prefix is enough)")
     model.add_argument("--weights", metavar="FILE", help="a weights file (e.g. the published Meso4_DF.h5); nothing is stored")
     parser.add_argument("--arch", help="architecture of --weights (default: the registered one the file fits)")
     sampling = parser.add_mutually_exclusive_group()

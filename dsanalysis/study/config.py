@@ -262,15 +262,18 @@ def parse_study(data: dict[str, Any], source: str = "study file", base: Path | N
     analyses = top.table("analyses")
     analyses.only("run")
     evaluation = top.table("evaluation")
-    evaluation.only("bootstrap_resamples")
+    evaluation.only("bootstrap", "bootstrap_resamples")  # bootstrap_resamples: the earlier spelling
     report = top.table("report")
     report.only("out")
     jobs = traits.get("jobs", int, 1)
     if jobs < 1:
         raise traits.fail("jobs", "must be at least 1")
-    resamples = evaluation.get("bootstrap_resamples", int, 1000)
+    key = "bootstrap_resamples" if "bootstrap_resamples" in evaluation.data else "bootstrap"
+    if "bootstrap" in evaluation.data and key == "bootstrap_resamples":
+        raise evaluation.fail("bootstrap_resamples", "is the earlier spelling of bootstrap: give one of them")
+    resamples = evaluation.get(key, int, 1000)
     if resamples < 0:
-        raise evaluation.fail("bootstrap_resamples", "must be 0 (no intervals) or more")
+        raise evaluation.fail(key, "must be 0 (no intervals) or more")
     out = report.get("out", str)
     return StudyConfig(
         name=study.get("name", str, "study"),
