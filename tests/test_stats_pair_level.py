@@ -108,3 +108,109 @@ def test_mantel_with_two_items_explains():
     d = pd.DataFrame([[0.0, 1.0], [1.0, 0.0]], index=["a", "b"], columns=["a", "b"])
     out = mantel_test(d, d).iloc[0]
     assert np.isnan(out["r"]) and "at least 3" in out["note"]
+
+
+def _null_study(k: int, rng: np.random.Generator, n_traits: int = 1) -> pd.DataFrame:
+    """Cells at chance with training- and test-dataset effects; a distance and ``n_traits`` dataset traits
+    drawn independently of the scores (no true effect)."""
+    names = [f"d{i}" for i in range(k)]
+    u, v = rng.normal(0, 0.03, k), rng.normal(0, 0.03, k)
+    cells = pd.DataFrame([(names[i], names[j], 0.5 + u[i] + v[j] + rng.normal(0, 0.02))
+                          for i in range(k) for j in range(k) if i != j], columns=["train_dataset", "eval_dataset", "mean"])
+    point = rng.normal(size=k)
+    pairs = pd.DataFrame([(names[i], names[j], "fd", abs(point[i] - point[j])) for i in range(k) for j in range(k) if i < j],
+                         columns=["dataset_a", "dataset_b", "trait", "value"])
+    traits = pd.DataFrame([(names[i], f"t{m}", rng.normal()) for i in range(k) for m in range(n_traits)],
+                          columns=["dataset", "trait", "value"])
+    return pair_design(cells, pairs, traits)
+
+
+def _cell_matrix(design: pd.DataFrame, column: str, names: list[str]) -> np.ndarray:
+    matrix = np.full((len(names), len(names)), np.nan)
+    index = {n: i for i, n in enumerate(names)}
+    for row in design.itertuples(index=False):
+        matrix[index[row.train_dataset], index[row.eval_dataset]] = getattr(row, column)
+    return matrix
+
+
+def test_univariate_p_value_is_the_exact_dataset_permutation_p():
+    # the p-value of record relabels the 5 datasets of the predictor in all 120 ways (the same
+    # relabelling of its rows and columns), counting arrangements that fit the scores at least as well
+    transfer, pairs = _planted(5, -0.08, np.random.default_rng(5), noise=0.01)
+    design = pair_design(transfer, pairs)
+    row = pair_regression(design).set_index("model").loc["univariate:distance:fd"]
+    names = [f"d{i}" for i in range(5)]
+    x = _cell_matrix(design.rename(columns={"distance:fd": "x"}), "x", names)
+    y = _cell_matrix(design, "score", names)
+    off = ~np.eye(5, dtype=bool)
+    observed = abs(stats.pearsonr(x[off], y[off])[0])
+    hits = sum(abs(stats.pearsonr(x[np.ix_(p, p)][off], y[off])[0]) >= observed - 1e-12
+               for p in map(list, itertools.permutations(range(5))))
+    assert row["p_value"] == pytest.approx(hits / 120)
+    assert row["p_floor"] == pytest.approx(1 / 120) and row["n_permutations"] == 120
+
+
+def test_joint_p_value_is_a_freedman_lane_dataset_permutation_p():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(12)
+    design = _null_study(5, rng, n_traits=1)[["train_dataset", "eval_dataset", "score", "distance:fd", "train:t0"]]
+    design["score"] += 0.02 * design["train:t0"]  # something to find
+    out = pair_regression(design, ["distance:fd", "train:t0"], method="ols_cluster2")
+    joint = out[out["model"] == "joint"].set_index("term")
+    names = [f"d{i}" for i in range(5)]
+    off = ~np.eye(5, dtype=bool)
+    z = design[["distance:fd", "train:t0"]]
+    z = (z - z.mean()) / z.std(ddof=1)
+    for focal, other in (("distance:fd", "train:t0"), ("train:t0", "distance:fd")):
+        reduced = sm.OLS(design["score"], sm.add_constant(z[[other]])).fit()
+        residual = _cell_matrix(design.assign(e=reduced.resid), "e", names)
+        fitted = _cell_matrix(design.assign(f=reduced.fittedvalues), "f", names)
+        full = sm.add_constant(z[[focal, other]])
+        order = _cell_matrix(design.assign(k=np.arange(len(design))), "k", names)[off].astype(int)
+
+        def t_value(perm: list[int]) -> float:
+            y = (fitted + residual[np.ix_(perm, perm)])[off]
+            y_by_row = np.empty(len(design))
+            y_by_row[order] = y
+            return abs(sm.OLS(y_by_row, full).fit().tvalues[focal])
+
+        observed = t_value(list(range(5)))
+        hits = sum(t_value(list(p)) >= observed * (1 - 1e-9) for p in itertools.permutations(range(5)))
+        assert joint.loc[focal, "p_value"] == pytest.approx(hits / 120), focal
+        assert joint.loc[focal, "p_floor"] == pytest.approx(1 / 120)
+
+
+def test_no_pair_level_p_value_below_what_four_datasets_can_attain():
+    # 4 datasets at chance, 30 unrelated traits: 61 predictors from 12 dependent cells. Permuting the
+    # labels of 4 datasets gives 24 arrangements, so no honest p-value is below 1/24 = 0.042
+    design = _null_study(4, np.random.default_rng(0), n_traits=30)
+    out = pair_regression(design, method="ols_cluster2")
+    tested = out[out["p_value"].notna()]
+    assert len(tested) >= 60
+    assert (tested["p_value"] >= 1 / 24 - 1e-12).all()
+    assert np.allclose(tested["p_floor"], 1 / 24) and (tested["n_permutations"] == 24).all()
+    assert (tested["q_value"] >= tested["p_value"] - 1e-12).all()
+    at_floor = tested[np.isclose(tested["p_value"], 1 / 24)]
+    assert at_floor["note"].str.contains("smallest p-value 4 datasets allow").all()
+
+
+def test_interval_uses_few_dataset_degrees_of_freedom():
+    # the Wald interval takes the t quantile on (datasets - 1) degrees of freedom, not the normal one
+    row = pair_regression(_null_study(5, np.random.default_rng(4)), ["distance:fd"]).iloc[0]
+    half = stats.t.ppf(0.975, 4) * row["std_error"]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((row["estimate"] - half, row["estimate"] + half))
+
+
+@pytest.mark.parametrize("k", [4, 5])
+def test_no_effect_false_positive_rate_is_at_the_nominal_level(k):
+    # a small replicate of tests/benchmarks/bench_pair_null.py: 80 studies x 3 predictors with no true
+    # effect. The exact permutation test rejects at most 5% in expectation (4 datasets: 1/24 = 4.2%,
+    # 5 datasets: about 5%); binomial SE over 240 tests is 0.014, so 0.05 + 3 SE = 0.092 bounds the rate.
+    # (The least-squares Wald p-values with two-way clustered errors rejected 16-19% of these tests.)
+    rng = np.random.default_rng(100 + k)
+    p = np.concatenate([pair_regression(_null_study(k, rng), method="ols_cluster2", seed=s)
+                        .query("model != 'joint'")["p_value"].to_numpy() for s in range(80)])
+    assert len(p) == 240 and not np.isnan(p).any()
+    rate = np.mean(p <= 0.05)
+    assert 0.005 <= rate <= 0.092, rate

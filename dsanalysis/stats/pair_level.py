@@ -5,20 +5,35 @@ the regression has crossed random intercepts for the training and the evaluated 
 (statsmodels MixedLM), or, when that cannot be fitted, ordinary least squares with standard errors
 clustered two ways (by i and by j). Predictors are standardized, so each coefficient is the change
 in score per standard deviation of its predictor; ``predictor_sd`` converts back to raw units.
+
+The unit of replication is the dataset, not the cell, so the p-value of record relabels datasets:
+every one of the N! orderings for N <= 7 (exact), else random ones. A one-predictor fit is tested
+like a Mantel test (the predictor's cell matrix with rows and columns reordered alike, statistic
+|Pearson r| over the cells); a term of the joint model by Freedman and Lane's method (the residuals
+of the model without the term relabelled, statistic |t| of the term). No p-value can then be below
+1/N! (``p_floor``): with 4 datasets 1/24 = 0.042, whatever the number of cells. Model-based Wald
+p-values are not reported: with few datasets they reject far more often than their level
+(tests/benchmarks/bench_pair_null.py). The interval is the model's Wald interval with the t
+quantile on N - 1 degrees of freedom, the usual small-sample rule for few clusters.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from dsanalysis.stats.collinearity import standardize, variance_inflation
+from dsanalysis.stats.correlation import permutation_orders
 from dsanalysis.stats.mixed import fit_reml
 from dsanalysis.stats.multiple import benjamini_hochberg
 
-COLUMNS = ["model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "q_value", "predictor_sd",
-           "vif", "method", "n_cells", "n_datasets", "note"]
+COLUMNS = ["model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "p_floor", "q_value", "predictor_sd",
+           "vif", "method", "n_cells", "n_datasets", "n_permutations", "note"]
+#: relative tolerance under which a permuted statistic counts as tying the observed one
+TIE_TOLERANCE = 1e-9
 
 
 def pair_design(
@@ -99,12 +114,120 @@ def _fit(frame: pd.DataFrame, predictors: list[str], method: str) -> tuple[objec
     return result, "ols_cluster2", notes
 
 
+def attainable_floor(n_datasets: int, n_orders: int, exact: bool) -> float:
+    """Smallest p-value a dataset-permutation test can give: 1/N! when all N! orderings are enumerated,
+    else 1/(orderings + 1) (and never below 1/N!)."""
+    smallest = 1.0 / math.factorial(n_datasets)
+    return smallest if exact else max(smallest, 1.0 / (n_orders + 1))
+
+
+def permutation_p_value(null: np.ndarray, observed: float, exact: bool) -> float:
+    """Share of orderings whose non-negative statistic reaches ``observed`` (ties within :data:`TIE_TOLERANCE`).
+
+    Exact enumerations include the identity, so the share itself is the p-value; random orderings
+    give ``(1 + hits) / (1 + orderings)``. NaN statistics (a permuted column that became constant) never count.
+    """
+    if not np.isfinite(observed):
+        return float("nan")
+    hits = int(np.sum(null >= observed * (1.0 - TIE_TOLERANCE)))
+    return hits / len(null) if exact else (1 + hits) / (1 + len(null))
+
+
+def _cell_positions(frame: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(datasets of the cells, row index and column index of each cell in their N x N matrix)."""
+    datasets = sorted(set(frame["train_dataset"]) | set(frame["eval_dataset"]))
+    position = {d: i for i, d in enumerate(datasets)}
+    return datasets, frame["train_dataset"].map(position).to_numpy(), frame["eval_dataset"].map(position).to_numpy()
+
+
+def _cell_matrix(values: np.ndarray, rows: np.ndarray, columns: np.ndarray, n: int) -> np.ndarray:
+    """N x N matrix with ``values`` at (rows, columns) and NaN elsewhere."""
+    matrix = np.full((n, n), np.nan)
+    matrix[rows, columns] = values
+    return matrix
+
+
+def _masked_pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Pearson r of each row of ``x`` (b, m) with ``y`` (m,) over the cells where the row is not NaN."""
+    keep = ~np.isnan(x)
+    n = keep.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x_mean = np.where(keep, x, 0.0).sum(axis=1) / n
+        y_mean = np.where(keep, y, 0.0).sum(axis=1) / n
+        dx = np.where(keep, x - x_mean[:, None], 0.0)
+        dy = np.where(keep, y - y_mean[:, None], 0.0)
+        r = (dx * dy).sum(axis=1) / np.sqrt((dx * dx).sum(axis=1) * (dy * dy).sum(axis=1))
+    return np.where(n >= 3, np.clip(r, -1.0, 1.0), np.nan)
+
+
+def relabelled_predictor_p(frame: pd.DataFrame, term: str, orders: np.ndarray, exact: bool) -> float:
+    """Dataset-permutation p-value of one predictor (a Mantel test on the cells).
+
+    The predictor's cell matrix is relabelled by each ordering (rows and columns alike: cell (i, j)
+    takes the value of (order[i], order[j]); a trait of the training dataset moves with its dataset)
+    and correlated with the scores over the cells where both are present; the statistic is |r|.
+    """
+    datasets, rows, columns = _cell_positions(frame)
+    x = _cell_matrix(frame[term].to_numpy(float), rows, columns, len(datasets))
+    y = frame["score"].to_numpy(float)
+    observed = abs(_masked_pearson(x[rows, columns][None, :], y)[0])
+    null = np.abs(_masked_pearson(x[orders[:, rows], orders[:, columns]], y))
+    return permutation_p_value(null, observed, exact)
+
+
+def _t_statistics(design: np.ndarray, responses: np.ndarray, column: int) -> np.ndarray:
+    """|t| of ``column``'s least-squares coefficient for each row of ``responses`` (b, m) on ``design`` (m, q)."""
+    inverse = np.linalg.pinv(design.T @ design)
+    coefficients = responses @ design @ inverse.T
+    residuals = responses - coefficients @ design.T
+    variance = (residuals * residuals).sum(axis=1) / (design.shape[0] - design.shape[1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.abs(coefficients[:, column] / np.sqrt(variance * inverse[column, column]))
+
+
+def freedman_lane_p(frame: pd.DataFrame, terms: list[str], orders: np.ndarray, exact: bool) -> dict[str, float] | None:
+    """Dataset-permutation p-value of each term of a joint least-squares fit (Freedman and Lane).
+
+    For each term the scores are fitted without it; the residual matrix is relabelled by each
+    ordering (rows and columns alike) and added back to the fitted values, and the statistic is the
+    |t| of the term in the full fit. Needs every off-diagonal cell of the datasets involved (a
+    relabelled residual must exist for every cell); returns None when some are missing.
+    """
+    datasets, rows, columns = _cell_positions(frame)
+    n = len(datasets)
+    if len(frame) != n * (n - 1) or (rows == columns).any():
+        return None
+    y = frame["score"].to_numpy(float)
+    design = np.column_stack([np.ones(len(frame)), frame[terms].to_numpy(float)])
+    out = {}
+    for k, term in enumerate(terms):
+        reduced = np.delete(design, k + 1, axis=1)
+        fitted = reduced @ np.linalg.lstsq(reduced, y, rcond=None)[0]
+        residual = _cell_matrix(y - fitted, rows, columns, n)
+        responses = fitted[None, :] + residual[orders[:, rows], orders[:, columns]]
+        observed = _t_statistics(design, y[None, :], k + 1)[0]
+        out[term] = permutation_p_value(_t_statistics(design, responses, k + 1), observed, exact)
+    return out
+
+
+def _floor_note(p_value: float, floor: float, n_datasets: int, n_orders: int, exact: bool) -> str:
+    """A note for a p-value at the smallest value the permutation allows; empty otherwise."""
+    if not np.isfinite(p_value) or p_value > floor * (1 + 1e-9):
+        return ""
+    if exact:
+        return (f"p = 1/{math.factorial(n_datasets)} = {floor:.2g} is the smallest p-value {n_datasets} datasets allow "
+                "(no ordering of them fits the scores better)")
+    return f"p = {floor:.2g} is the smallest p-value {n_orders} random orderings of {n_datasets} datasets allow"
+
+
 def pair_regression(
     design: pd.DataFrame,
     predictors: list[str] | None = None,
     *,
     method: str = "auto",
     confidence: float = 0.95,
+    n_perm: int = 5000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Regress the cell score on standardized predictors, jointly and one predictor at a time.
 
@@ -117,25 +240,44 @@ def pair_regression(
     method : str
         'auto' (crossed random effects, falling back to two-way clustered least squares), 'mixed'
         or 'ols_cluster2'.
+    n_perm : int
+        random orderings of the datasets when there are more than 7 (all N! orderings otherwise).
+    seed : int
+        seeds the random orderings.
 
     Returns
     -------
     DataFrame
         model ('univariate:<predictor>' for one-at-a-time fits, 'joint' for all predictors
         together, only fitted when there are enough cells), term, estimate (score change per SD of
-        the predictor), std_error, ci_low, ci_high, p_value, q_value (Benjamini-Hochberg over the
-        univariate fits), predictor_sd (raw-unit SD: raw slope = estimate / predictor_sd), vif
-        (joint model only), method ('mixed' or 'ols_cluster2'), n_cells, n_datasets, note.
+        the predictor), std_error, ci_low, ci_high (estimate -/+ the t quantile on n_datasets - 1
+        degrees of freedom times std_error), p_value (dataset-permutation p, the one of record: see
+        the module docstring), p_floor (smallest p_value the orderings allow: 1/n_datasets! when
+        exact), q_value (Benjamini-Hochberg over the univariate p_values), predictor_sd (raw-unit SD:
+        raw slope = estimate / predictor_sd), vif (joint model only), method ('mixed' or
+        'ols_cluster2'), n_cells, n_datasets, n_permutations (orderings behind p_value), note.
     """
+    if method not in ("auto", "mixed", "ols_cluster2"):
+        raise ValueError(f"unknown method {method!r}; use auto, mixed or ols_cluster2")
+    if n_perm < 1:
+        raise ValueError(f"n_perm must be at least 1, not {n_perm}")
     if predictors is None:
         predictors = [c for c in design.columns if c not in ("train_dataset", "eval_dataset", "score")]
+    design = design.dropna(subset=["score"])
     n_datasets = len(set(design["train_dataset"]) | set(design["eval_dataset"]))
     rows: list[dict] = []
     empty = {c: np.nan for c in COLUMNS}
+    rng = np.random.default_rng(seed)
+    orderings: dict[int, tuple[np.ndarray, bool]] = {}  # one set of orderings per number of datasets
+
+    def orders_for(n: int) -> tuple[np.ndarray, bool]:
+        if n not in orderings:
+            orderings[n] = permutation_orders(n, n_perm, rng)
+        return orderings[n]
 
     def note_row(model: str, term: str, note: str, n_cells: int) -> None:
         rows.append({**empty, "model": model, "term": term, "method": "", "n_cells": n_cells,
-                     "n_datasets": n_datasets, "note": note})
+                     "n_datasets": n_datasets, "n_permutations": 0, "note": note})
 
     if n_datasets < 3:
         for p in predictors:
@@ -151,7 +293,6 @@ def pair_regression(
             note_row(f"univariate:{p}", p, "constant across cells: not estimable", int(column.notna().sum()))
         else:
             usable.append(p)
-    z = stats.norm.ppf(0.5 + confidence / 2)
 
     def add_fit(model: str, subset: pd.DataFrame, terms: list[str], vifs: dict | None) -> None:
         n_cells = len(subset)
@@ -167,15 +308,33 @@ def pair_regression(
             for term in terms:
                 note_row(model, term, "; ".join(notes), n_cells)
             return
-        params, bse = np.asarray(result.params, float), np.asarray(result.bse, float)
-        pvalues = np.asarray(result.pvalues, float)
+        orders, exact = orders_for(cell_datasets)
+        floor = attainable_floor(cell_datasets, len(orders), exact)
+        if vifs is None:
+            p_values = {terms[0]: relabelled_predictor_p(scaled, terms[0], orders, exact)}
+        else:
+            p_values = freedman_lane_p(scaled, terms, orders, exact)
+            if p_values is None:
+                notes.append("no p-value: relabelling the datasets of the joint model needs every train/test cell of "
+                             "its datasets (see the univariate fits)")
+                p_values = {}
+        half_width = stats.t.ppf(0.5 + confidence / 2, cell_datasets - 1)
+        with np.errstate(invalid="ignore"):  # two-way clustered variances can come out negative with few datasets
+            params, bse = np.asarray(result.params, float), np.asarray(result.bse, float)
         for k, term in enumerate(terms):
             est, se = params[k + 1], bse[k + 1]
-            rows.append({"model": model, "term": term, "estimate": est, "std_error": se, "ci_low": est - z * se,
-                         "ci_high": est + z * se, "p_value": pvalues[k + 1], "q_value": np.nan,
-                         "predictor_sd": float(sds[term]), "vif": (vifs or {}).get(term, np.nan), "method": used,
-                         "n_cells": n_cells, "n_datasets": cell_datasets,
-                         "note": "; ".join(notes) or ("" if vifs else "vif applies to the joint model only")})
+            p = p_values.get(term, np.nan)
+            row_notes = [*notes, _floor_note(p, floor, cell_datasets, len(orders), exact)]
+            if not np.isfinite(se):
+                row_notes.append("the model gave no standard error: no interval")
+            if vifs is None:
+                row_notes.append("vif applies to the joint model only")
+            rows.append({"model": model, "term": term, "estimate": est, "std_error": se, "ci_low": est - half_width * se,
+                         "ci_high": est + half_width * se, "p_value": p, "p_floor": floor if np.isfinite(p) else np.nan,
+                         "q_value": np.nan, "predictor_sd": float(sds[term]), "vif": (vifs or {}).get(term, np.nan),
+                         "method": used, "n_cells": n_cells, "n_datasets": cell_datasets,
+                         "n_permutations": len(orders) if np.isfinite(p) else 0,
+                         "note": "; ".join(n for n in row_notes if n)})
 
     for p in usable:
         add_fit(f"univariate:{p}", design.dropna(subset=[p]), [p], None)
