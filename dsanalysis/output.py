@@ -45,6 +45,16 @@ def _json_columns(frame: pd.DataFrame) -> list[str]:
     return found
 
 
+def _one_missing_spelling(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing values of every column type (None, NaN, <NA>, NaT) printed alike, as NULL (SQL's word)."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.isna().any() and not pd.api.types.is_float_dtype(values):  # floats: to_string's na_rep
+            out[column] = values.astype(object).where(values.notna(), "NULL")
+    return out
+
+
 def write_frame(frame: pd.DataFrame, fmt: str, output: str | Path | None, *, max_rows: int | None = None) -> None:
     """Write ``frame`` as ``fmt`` to ``output`` (a file path) or to standard output; the table format leaves
     JSON columns out (and says so), the other formats keep every column."""
@@ -69,6 +79,7 @@ def write_frame(frame: pd.DataFrame, fmt: str, output: str | Path | None, *, max
         json_columns = _json_columns(frame)
         shown = frame.drop(columns=json_columns)
         shown = shown if max_rows is None or len(shown) <= max_rows else shown.head(max_rows)
+        shown = _one_missing_spelling(shown)
         text = shown.to_string(index=False, na_rep="NULL") + "\n" if not frame.empty else "(no rows)\n"
         if len(shown) < len(frame):
             text += f"... {len(frame) - len(shown)} more rows (use --format csv --output FILE for all of them)\n"

@@ -55,6 +55,9 @@ class _Scorer:
             return row | {"error": f"cannot read: {error.strerror}"}
         probe = probe_image(data)
         if probe.status == "rejected":
+            # a file no image reader recognises is not an image: kind 'other', so counts of images stay true
+            if probe.format is None and data:
+                return row | {"kind": "other", "error": "not an image or video file"}
             return row | {"error": probe.reason}
         try:
             rgb = read_rgb(path)
@@ -107,7 +110,8 @@ def score_files(
 
     Returns
     -------
-    DataFrame with columns file (as given), kind ('image' or 'video'), score_real (P(real); for a
+    DataFrame with columns file (as given), kind ('image', 'video', or 'other' for a file that is
+    neither), score_real (P(real); for a
     video the mean over its face crops), verdict ('real' when score_real > 0.5, else 'fake'),
     frames (video frames decoded), faces (face crops scored), error (why the file has no score).
     """

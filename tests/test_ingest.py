@@ -226,3 +226,18 @@ def test_shared_real_datasets_register_with_their_splits_and_labels(cli, store_p
     assert counts == [("lfw", None, "fake", 500), ("lfw", None, "real", 500),
                       ("mesonet", "train", "fake", 500), ("mesonet", "train", "real", 500),
                       ("mesonet", "validation", "fake", 300), ("mesonet", "validation", "real", 300)]
+
+
+def test_auto_layout_reads_path_manifest_csv_when_there_are_no_class_folders(cli, store_path, tmp_path):
+    root = tmp_path / "m"
+    write_good(root / "imgs", 2, 0)
+    pd.DataFrame({"path": ["imgs/img000.jpg", "imgs/img001.jpg"], "label": ["real", "fake"]}).to_csv(
+        root / "manifest.csv", index=False)
+    result = cli("ingest", "m", root)
+    assert result.code == 0, result.err
+    assert "(manifest layout)" in result.out
+    assert rows(store_path, "SELECT rel_path, label FROM images ORDER BY rel_path") == [
+        ("imgs/img000.jpg", "real"), ("imgs/img001.jpg", "fake")]
+    (root / "manifest.csv").unlink()
+    missing = cli("ingest", "n", root)
+    assert missing.code == 1 and "no class folders found" in missing.err

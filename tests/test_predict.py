@@ -62,3 +62,18 @@ def test_no_file_scored_exits_1_and_a_stored_run_scores_like_its_weights(cli, st
     unknown = cli("predict", test_videos["df"], "--run", "nope")
     assert unknown.code == 1 and unknown.err.startswith("error: no run 'nope'")
     assert cli("predict", test_videos["df"], "--run", run_id, "--arch", "meso4").code == 1
+
+
+def test_a_file_that_is_no_image_is_kind_other_and_missing_values_read_null(cli, tmp_path, published_weights):
+    from fixtures import write_good
+
+    write_good(tmp_path / "img", 1, 0)
+    image = next((tmp_path / "img").glob("*.jpg"))
+    readme = tmp_path / "README.md"
+    readme.write_text("# not a face\n")
+    result = cli("predict", readme, image, "--weights", published_weights / "weights" / "Meso4_DF.h5")
+    assert result.code == 0, result.err
+    header, text_row, image_row = result.out.splitlines()[:3]
+    assert text_row.split()[1:] == ["other", "NULL", "NULL", "NULL", "NULL", "not", "an", "image", "or", "video", "file"]
+    assert image_row.split()[1] == "image" and image_row.split()[-3:] == ["NULL", "NULL", "NULL"]
+    assert "None" not in result.out and "<NA>" not in result.out and "NaN" not in result.out

@@ -116,3 +116,14 @@ def test_evaluation_resamples_are_called_bootstrap_as_on_the_command_line(tmp_pa
     (tmp_path / "both.toml").write_text(GOOD + "\n[evaluation]\nbootstrap = 1\nbootstrap_resamples = 2\n")
     with pytest.raises(UserError, match="evaluation.bootstrap_resamples is the earlier spelling of bootstrap"):
         load_study(tmp_path / "both.toml")
+
+
+def test_train_units_name_their_configuration_as_the_runs_table_will(tmp_path):
+    """A unit line says e.g. 'default+learning_rate=0.0001,loss=mse' (what `sql --query runs` shows), not the bare grid."""
+    from dsanalysis.study.units import study_units
+
+    (tmp_path / "study.toml").write_text(GOOD)
+    labels = [u.label for u in study_units(load_study(tmp_path / "study.toml")) if u.kind == "train"]
+    assert "train meso4 on lfw (default+loss=mse, seed 2)" in labels  # learning rate 0.001 and bce are the default's
+    assert "train meso4 on lfw (default, seed 0)" in labels
+    assert "train meso4 on mesonet (default+learning_rate=0.0001, seed 1)" in labels

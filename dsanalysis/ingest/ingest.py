@@ -166,7 +166,7 @@ def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_on
         elif is_manifest_file:
             root, manifest_path = path.parent, path
         else:
-            found = [path / f"manifest{suffix}" for suffix in MANIFEST_SUFFIXES if (path / f"manifest{suffix}").is_file()]
+            found = _manifests_in(path)
             if not found:
                 raise UserError(f"{path}: --layout manifest needs --manifest FILE (no manifest.csv or manifest.parquet there)")
             root, manifest_path = path, found[0]
@@ -175,7 +175,18 @@ def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_on
         return read_manifest(manifest_path, root, numeric_label_one, group_pattern)
     if not path.is_dir():
         raise UserError(f"{path} is not a folder (give a folder of class folders, or a manifest file)")
-    return discover_folders(path, group_pattern)
+    try:
+        return discover_folders(path, group_pattern)
+    except UserError:
+        if layout != "auto" or not _manifests_in(path):
+            raise
+    # auto layout: a folder without class folders but with PATH/manifest.csv (or .parquet) is a manifest dataset
+    return read_manifest(_manifests_in(path)[0], path, numeric_label_one, group_pattern)
+
+
+def _manifests_in(folder: Path) -> list[Path]:
+    """``folder/manifest.csv`` and ``folder/manifest.parquet`` (and the other manifest suffixes) that exist."""
+    return [folder / f"manifest{suffix}" for suffix in MANIFEST_SUFFIXES if (folder / f"manifest{suffix}").is_file()]
 
 
 def _examine(root: Path, candidate: Candidate, known: dict | None, min_side: int,

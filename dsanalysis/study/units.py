@@ -32,6 +32,8 @@ class Unit:
 
 def study_units(study: StudyConfig) -> list[Unit]:
     """Every unit of ``study`` in an order that respects dependencies."""
+    from dsanalysis.model.config import resolve_config
+
     units = [Unit("ingest", f"ingest {d.name}", {"dataset": d.name, "path": str(d.path), "layout": d.layout,
                                                  "manifest": None if d.manifest is None else str(d.manifest),
                                                  "group_pattern": d.group_pattern, "numeric_label_one": d.numeric_label_one,
@@ -41,7 +43,7 @@ def study_units(study: StudyConfig) -> list[Unit]:
         for dataset in study.datasets:
             for overrides in study.training.grid:
                 for seed in study.training.seeds:
-                    settings = ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())) or study.training.base
+                    settings = resolve_config(study.training.base, overrides)[0]  # the name `runs` will show
                     units.append(Unit("train", f"train {arch} on {dataset.name} ({settings}, seed {seed})", {
                         "arch": arch, "dataset": dataset.name, "base": study.training.base, "overrides": overrides,
                         "seed": seed, "split": asdict(study.split_of(dataset)), "group_pattern": dataset.group_pattern}))
