@@ -109,3 +109,24 @@ def test_fdr_corrected_screen_keeps_false_positives_near_nominal_under_the_null(
         raw.extend(out["p_permutation"] < 0.05)
     assert np.mean(any_discovery) <= 0.105
     assert np.mean(raw) == pytest.approx(0.05, abs=0.015)
+
+
+@pytest.mark.parametrize("n", [4, 5])
+def test_no_interval_where_the_bootstrap_over_few_datasets_is_degenerate(n):
+    # a resample of fewer than 3 distinct datasets has r = +1, -1 or none: with 4 datasets 34% of
+    # resamples are such (with 5, 10%), more than the 2.5% tail, so the interval would end at -1 by
+    # construction ([-1.00, -1.00] for a strong negative r). No interval, and the note says why.
+    x = np.arange(float(n))
+    y = 0.52 - 0.01 * x + np.array([0.001, -0.002, 0.0, 0.002, -0.001])[:n]
+    out = trait_correlations(_frame(x, y), n_boot=1000, n_perm=100)
+    assert out["r"].notna().all()
+    assert out["ci_low"].isna().all() and out["ci_high"].isna().all()
+    assert out["note"].str.contains("no interval").all() and out["note"].str.contains("fewer than 3 distinct").all()
+
+
+def test_interval_is_kept_where_resamples_are_informative():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=12)
+    out = trait_correlations(_frame(x, -x + rng.normal(0, 0.5, 12)), n_boot=1000, n_perm=100)
+    assert out["ci_low"].notna().all() and (out["ci_low"] < out["ci_high"]).all()
+    assert (out["ci_low"] > -1).all() and not out["note"].str.contains("no interval").any()
