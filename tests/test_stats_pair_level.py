@@ -116,9 +116,11 @@ def _null_study(k: int, rng: np.random.Generator, n_traits: int = 1) -> pd.DataF
     names = [f"d{i}" for i in range(k)]
     u, v = rng.normal(0, 0.03, k), rng.normal(0, 0.03, k)
     cells = pd.DataFrame([(names[i], names[j], 0.5 + u[i] + v[j] + rng.normal(0, 0.02))
-                          for i in range(k) for j in range(k) if i != j], columns=["train_dataset", "eval_dataset", "mean"])
+                          for i in range(k) for j in range(k) if i != j],
+                         columns=["train_dataset", "eval_dataset", "mean"])
     point = rng.normal(size=k)
-    pairs = pd.DataFrame([(names[i], names[j], "fd", abs(point[i] - point[j])) for i in range(k) for j in range(k) if i < j],
+    pairs = pd.DataFrame([(names[i], names[j], "fd", abs(point[i] - point[j]))
+                          for i in range(k) for j in range(k) if i < j],
                          columns=["dataset_a", "dataset_b", "trait", "value"])
     traits = pd.DataFrame([(names[i], f"t{m}", rng.normal()) for i in range(k) for m in range(n_traits)],
                           columns=["dataset", "trait", "value"])

@@ -30,8 +30,8 @@ from dsanalysis.stats.correlation import permutation_orders
 from dsanalysis.stats.mixed import fit_reml
 from dsanalysis.stats.multiple import benjamini_hochberg
 
-COLUMNS = ["model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "p_floor", "q_value", "predictor_sd",
-           "vif", "method", "n_cells", "n_datasets", "n_permutations", "note"]
+COLUMNS = ["model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "p_floor", "q_value",
+           "predictor_sd", "vif", "method", "n_cells", "n_datasets", "n_permutations", "note"]
 #: relative tolerance under which a permuted statistic counts as tying the observed one
 TIE_TOLERANCE = 1e-9
 
@@ -329,8 +329,8 @@ def pair_regression(
                 row_notes.append("the model gave no standard error: no interval")
             if vifs is None:
                 row_notes.append("vif applies to the joint model only")
-            rows.append({"model": model, "term": term, "estimate": est, "std_error": se, "ci_low": est - half_width * se,
-                         "ci_high": est + half_width * se, "p_value": p, "p_floor": floor if np.isfinite(p) else np.nan,
+            rows.append({"model": model, "term": term, "estimate": est, "std_error": se,
+                         "ci_low": est - half_width * se, "ci_high": est + half_width * se, "p_value": p, "p_floor": floor if np.isfinite(p) else np.nan,
                          "q_value": np.nan, "predictor_sd": float(sds[term]), "vif": (vifs or {}).get(term, np.nan),
                          "method": used, "n_cells": n_cells, "n_datasets": cell_datasets,
                          "n_permutations": len(orders) if np.isfinite(p) else 0,
