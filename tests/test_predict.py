@@ -77,3 +77,16 @@ def test_a_file_that_is_no_image_is_kind_other_and_missing_values_read_null(cli,
     assert text_row.split()[1:] == ["other", "NULL", "NULL", "NULL", "NULL", "not", "an", "image", "or", "video", "file"]
     assert image_row.split()[1] == "image" and image_row.split()[-3:] == ["NULL", "NULL", "NULL"]
     assert "None" not in result.out and "<NA>" not in result.out and "NaN" not in result.out
+
+
+def test_positive_fake_gives_deepfakebench_scores_with_the_same_verdicts(cli, tmp_path, published_weights):
+    from fixtures import write_good
+
+    write_good(tmp_path / "img", 2, 0)
+    images = sorted((tmp_path / "img").glob("*.jpg"))
+    weights = published_weights / "weights" / "Meso4_DF.h5"
+    real = json.loads(cli("predict", *images, "--weights", weights, "--format", "json").out)
+    fake = json.loads(cli("predict", *images, "--weights", weights, "--format", "json", "--positive", "fake").out)
+    assert [r["score_fake"] for r in fake] == pytest.approx([1 - r["score_real"] for r in real], abs=1e-6)
+    assert [r["verdict"] for r in fake] == [r["verdict"] for r in real]
+    assert all("score_real" not in r for r in fake)

@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sampling.add_argument("--frames", type=int, default=None, metavar="N", help="frames sampled per video, evenly spaced (default 32)")
     sampling.add_argument("--every", type=int, default=None, metavar="K", help="sample every K-th frame instead")
     parser.add_argument("--crop-faces", action="store_true", help="score the face crop of each image instead of the whole image")
+    parser.add_argument("--positive", choices=["real", "fake"], default="real",
+                        help="which class the score is the probability of: real (MesoNet's score_real, the default) or "
+                        "fake (DeepfakeBench's convention: score_fake = P(fake) = 1 - score_real); the verdict is the same")
     parser.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format (default: table)")
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the terminal")
 
@@ -73,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
     if args.frames is not None or args.every is not None:
         crop = replace(crop, frames=None if args.every is not None else args.frames, every=args.every)
     scored = score_files(args.files, model, resize=resize, crop=crop, crop_images=args.crop_faces)
-    write_frame(scored, args.format, args.output)
+    shown = scored
+    if args.positive == "fake":  # DeepfakeBench's convention: label 1 = fake, the score is P(fake)
+        shown = scored.assign(score_real=1.0 - scored["score_real"]).rename(columns={"score_real": "score_fake"})
+    write_frame(shown, args.format, args.output)
     failed = scored["score_real"].isna()
     if failed.all():
         raise UserError(f"none of the {len(scored)} files could be scored ({scored['error'].iloc[0]}"
