@@ -42,3 +42,24 @@ def test_leading_traits_follow_the_permutation_p_value_and_fall_back_to_key_trai
     assert set(points["trait"]) == {"t1"} and set(fits["trait"]) == {"t1"}
     points, fits = trait_scatter(traits[traits["dataset"].isin(["a", "b"])], scores, None)
     assert set(points["trait"]) == {"vendi_score"} and fits.empty  # two datasets: points, no band
+
+
+def _chance_scores(high: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"dataset": list("abcd"), "score": [0.49, 0.50, 0.51, 0.52],
+                         "ci_low": [0.46, 0.47, 0.48, 0.49], "ci_high": high})
+
+
+def test_no_fitted_line_over_scores_indistinguishable_from_chance():
+    traits = pd.DataFrame({"dataset": list("abcd"), "trait": "t1", "value": [1.0, 2.0, 3.0, 4.0]})
+    correlations = pd.DataFrame({"trait": ["t1"], "method": ["pearson"], "r": [1.0], "p_permutation": [0.04]})
+    scores = _chance_scores([0.52, 0.53, 0.54, 0.55])  # every interval holds 0.5
+    points, fits = trait_scatter(traits, scores, correlations)
+    assert len(points) == 4 and fits.empty  # the points are shown, no line or band through them
+    from dsanalysis.stats.fit_band import chance_level_note
+
+    assert "indistinguishable from chance (0.5)" in chance_level_note(scores)
+    # one dataset clearly above chance: the fit is drawn
+    above = _chance_scores([0.52, 0.53, 0.54, 0.55]).assign(score=[0.49, 0.50, 0.51, 0.60], ci_low=[0.46, 0.47, 0.48, 0.56],
+                                                             ci_high=[0.52, 0.53, 0.54, 0.64])
+    points, fits = trait_scatter(traits, above, correlations)
+    assert not fits.empty and chance_level_note(above) == ""

@@ -10,6 +10,36 @@ import pandas as pd
 
 #: traits drawn against the generalization score when no correlation can rank them (n < 3)
 KEY_TRAITS = ("vendi_score", "ita_category.entropy", "near_duplicate_rate", "jpeg_quality.mean")
+#: the score of a detector that guesses: accuracy and AUC on a balanced test set
+CHANCE = 0.5
+
+
+def chance_level_note(scores: pd.DataFrame, chance: float = CHANCE) -> str:
+    """Why no line may be fitted through the scores, or '' when one may.
+
+    A fitted trend over scores that are all indistinguishable from chance (every interval holds
+    ``chance``) would draw a relation between noise and a trait, so none is drawn.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        dataset, score, ci_low, ci_high (without the interval columns nothing can be said: '').
+
+    Returns
+    -------
+    str
+        the note, naming the range of the scores; empty when some score's interval excludes chance.
+    """
+    if scores.empty or not {"ci_low", "ci_high"} <= set(scores.columns):
+        return ""
+    bounded = scores.dropna(subset=["ci_low", "ci_high"])
+    if bounded.empty or len(bounded) < len(scores):
+        return ""
+    if not ((bounded["ci_low"] <= chance) & (chance <= bounded["ci_high"])).all():
+        return ""
+    return (f"every generalization score ({bounded['score'].min():.2f} to {bounded['score'].max():.2f}) is "
+            f"indistinguishable from chance ({chance:g}): its interval holds {chance:g}; no trait-versus-score line "
+            "is fitted through them")
 
 
 def linear_fit_band(frame: pd.DataFrame, x: str, y: str, *, confidence: float = 0.95, n_points: int = 25) -> pd.DataFrame:
@@ -39,7 +69,7 @@ def linear_fit_band(frame: pd.DataFrame, x: str, y: str, *, confidence: float = 
 
 
 def trait_scatter(traits: pd.DataFrame, scores: pd.DataFrame, correlations: pd.DataFrame | None, *, leading: int = 4,
-                  confidence: float = 0.95) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  confidence: float = 0.95, chance: float = CHANCE) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Points and fitted bands of the leading traits against the generalization score.
 
     Leading traits are those with the smallest permutation p-value (then the largest |r|) of the
@@ -48,16 +78,18 @@ def trait_scatter(traits: pd.DataFrame, scores: pd.DataFrame, correlations: pd.D
     Parameters
     ----------
     traits : DataFrame with columns dataset, trait, value
-    scores : DataFrame with columns dataset, score
+    scores : DataFrame with columns dataset, score and, optionally, ci_low, ci_high
+        with the intervals, no line is fitted when every score is indistinguishable from ``chance``
+        (:func:`chance_level_note`).
     correlations : output of :func:`dsanalysis.stats.correlation.trait_correlations`, or None
 
     Returns
     -------
     (points, fits)
         points: trait, dataset, trait_value, score. fits: trait, x, fit, ci_low, ci_high (traits with
-        at least 3 datasets and a non-constant value only).
+        at least 3 datasets and a non-constant value only; none over chance-level scores).
     """
-    merged = traits.merge(scores, on="dataset", how="inner").dropna(subset=["value", "score"])
+    merged = traits.merge(scores[["dataset", "score"]], on="dataset", how="inner").dropna(subset=["value", "score"])
     chosen: list[str] = []
     if correlations is not None and not correlations.empty:
         pearson = correlations[(correlations["method"] == "pearson") & correlations["p_permutation"].notna()]
@@ -68,8 +100,9 @@ def trait_scatter(traits: pd.DataFrame, scores: pd.DataFrame, correlations: pd.D
     points = merged[merged["trait"].isin(chosen)].rename(columns={"value": "trait_value"})
     points = points.assign(order=points["trait"].map({t: i for i, t in enumerate(chosen)})).sort_values(["order", "dataset"])
     points = points[["trait", "dataset", "trait_value", "score"]].reset_index(drop=True)
-    fits = [linear_fit_band(part, "trait_value", "score", confidence=confidence).assign(trait=trait)
-            for trait, part in points.groupby("trait", sort=False)]
+    at_chance = chance_level_note(scores, chance) != ""
+    fits = [] if at_chance else [linear_fit_band(part, "trait_value", "score", confidence=confidence).assign(trait=trait)
+                                 for trait, part in points.groupby("trait", sort=False)]
     fits = [f for f in fits if not f.empty]
     fit_frame = pd.concat(fits, ignore_index=True)[["trait", "x", "fit", "ci_low", "ci_high"]] if fits else \
         pd.DataFrame(columns=["trait", "x", "fit", "ci_low", "ci_high"])
