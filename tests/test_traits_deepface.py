@@ -65,6 +65,7 @@ def test_missing_weights_are_named_with_the_folder_and_deepface_home(tmp_path):
     assert "gender_model_weights.onnx" in message and "race_model_single_batch.onnx" in message
     assert "facial_expression_model_weights.onnx" in message and "age_model_weights.onnx" not in message
     assert "DEEPFACE_HOME" in message and str(tmp_path / ".deepface" / "weights") in message
+    assert dfa.WEIGHTS_RELEASE in message and "manifest" in message  # where the files come from; the offline route
 
 
 def test_cli_refuses_deepface_without_weights_before_any_work(cli, tmp_path, monkeypatch):

@@ -29,6 +29,8 @@ WEIGHT_FILES = {
     "Race": "race_model_single_batch.onnx",
     "Emotion": "facial_expression_model_weights.onnx",
 }
+#: where deepface 0.0.103's ONNX demography models are published (deepface's own release files)
+WEIGHTS_RELEASE = "https://github.com/serengil/deepface_models/releases/tag/v1.0"
 GENDER_LABELS = ("Woman", "Man")
 RACE_LABELS = ("asian", "indian", "black", "white", "middle eastern", "latino hispanic")
 EMOTION_LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -48,8 +50,10 @@ def check_weights(deepface_home: str | None = None) -> Path:
     missing = [name for name in WEIGHT_FILES.values() if not (folder / name).is_file()]
     if missing:
         raise UserError(
-            f"the deepface extractor needs {', '.join(missing)} in {folder} (set DEEPFACE_HOME or "
-            f"--deepface-home to the folder that holds .deepface/weights; nothing is downloaded)"
+            f"the deepface extractor needs {', '.join(missing)} in {folder}: deepface's own model files, from "
+            f"{WEIGHTS_RELEASE} (set DEEPFACE_HOME or --deepface-home to the folder that holds .deepface/weights; "
+            "nothing is downloaded). Without them, annotated age or gender columns in a manifest become "
+            "subgroup and trait attributes (README: deepface)"
         )
     return folder
 
