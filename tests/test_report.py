@@ -114,3 +114,27 @@ def test_report_figures_match_the_figures_command(cli, tmp_path):
     names = sorted(p.stem for p in (tmp_path / "f").glob("*.svg"))
     assert names == ["critical_difference_accuracy", "critical_difference_auc", "matrix_accuracy", "matrix_auc",
                      "ranking_accuracy", "ranking_auc"]
+
+
+def test_models_at_chance_get_no_winner_and_no_degenerate_ranges(cli, tmp_path):
+    """The issue's two-dataset study: lfw's models stayed at chance (validation check 'false'), every score is
+    about 0.5. The headline names no winner, and no range is printed as 'x to x'."""
+    import duckdb
+
+    store = build_study_store(tmp_path, ["lfw", "mesonet"], seeds=(0, 1, 2))
+    con = duckdb.connect(str(store))
+    con.execute("UPDATE runs SET learned = CASE WHEN train_dataset = 'lfw' THEN 'false' ELSE 'true' END")
+    con.execute("""UPDATE metrics AS m SET value = CASE WHEN r.train_dataset = m.dataset THEN 0.52
+                                                        ELSE 0.46 + 0.01 * r.seed END
+                   FROM runs AS r WHERE r.run_id = m.run_id AND m.metric = 'accuracy'""")
+    con.close()
+    assert cli("analyze", "ranking", "--n-boot", "200", store=store).code == 0
+    assert cli("report", "--out", tmp_path / "r", store=store).code == 0
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "generalize best" not in html
+    assert "No training dataset is named best: lfw ties with mesonet for the highest score" in html
+    assert "yet its interval lies below chance (0.5)" in html
+    assert "models reach accuracy 0.52." in html and "0.52 to 0.52" not in html
+    assert "Across datasets, accuracy is 0.47 in every cell" in html and "to 0.47 (trained on" not in html
+    assert "3 of 6 trained runs did not learn" in html
+    assert "<td>0.520</td><td>0.520</td>" in html  # one number where every run scored alike, not 0.520–0.520

@@ -53,8 +53,11 @@ def interval_plot(
                 for yy, lo, hi in zip(y, part[band_low], part[band_high], strict=True):
                     if pd.notna(lo) and pd.notna(hi):
                         ax.fill_betweenx([yy - 0.3, yy + 0.3], lo, hi, color="#BBBBBB", alpha=0.5, lw=0)
-            ax.errorbar(part[estimate], y, xerr=[part[estimate] - part[low], part[high] - part[estimate]],
-                        fmt="o", ms=3.5, capsize=2, color=color, label=None if group is None else str(group))
+            # the bar is drawn about its own centre: a percentile interval need not contain its estimate (nor
+            # does a zero-width one whose ends were stored in float32), and matplotlib refuses negative errors
+            ax.errorbar((part[low] + part[high]) / 2, y, xerr=(part[high] - part[low]) / 2, fmt="none", capsize=2,
+                        color=color)
+            ax.plot(part[estimate], y, "o", ms=3.5, color=color, label=None if group is None else str(group))
         ax.set_yticks(range(len(labels)), list(reversed(labels)))
         if reference is not None:
             ax.axvline(reference, color="#777777", lw=0.8, ls="--")

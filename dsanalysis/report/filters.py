@@ -38,9 +38,19 @@ def ci(low: Any, high: Any, digits: int = 3) -> str:
     return f"[{low:.{digits}f}, {high:.{digits}f}]"
 
 
+def span(low: Any, high: Any, digits: int = 3) -> str:
+    """A range as 'low–high', or one number when both ends print alike (the wording rule of
+    :func:`dsanalysis.stats.headlines.value_range`); '–' when an end is missing."""
+    from dsanalysis.stats.headlines import value_range
+
+    if _missing(low) or _missing(high):
+        return "–"
+    return value_range(low, high, digits, separator="–")
+
+
 def count(value: Any) -> str:
     """A count (stored as a float in long-form tables) as an integer with thousands separators."""
     return "–" if _missing(value) else f"{int(round(float(value))):,}"
 
 
-FILTERS = {"num": num, "pct": pct, "pval": pval, "ci": ci, "count": count}
+FILTERS = {"num": num, "pct": pct, "pval": pval, "ci": ci, "span": span, "count": count}

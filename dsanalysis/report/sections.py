@@ -65,27 +65,13 @@ def _section_summary(store: Store, style: FigureStyle) -> dict[str, Any]:
 def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.export import svg_data_uri
     from dsanalysis.figures.study import matrix_figures
+    from dsanalysis.stats.headlines import matrix_reading
 
     cells = store.query("cross_dataset_summary")
     if cells.empty:
         return None
     figures = [{"name": name, "uri": svg_data_uri(figure, style)} for name, figure in matrix_figures(store, style).items()]
-    trained = cells[cells["kind"] == "trained"]
-    off = trained[~trained["in_domain"]]
-    on = trained[trained["in_domain"]]
-    reading = "Each row is a model trained on one dataset; each column the dataset it was tested on. "
-    if (cells["kind"] == "imported").any():
-        reading += "Rows marked 'imported' are weights evaluated as they are (e.g. published ones), for reference. "
-    if not on.empty:
-        reading += f"Tested on their own data, models reach accuracy {on['accuracy'].min():.2f} to {on['accuracy'].max():.2f}. "
-    if not off.empty:
-        worst = off.loc[off["accuracy"].idxmin()]
-        best = off.loc[off["accuracy"].idxmax()]
-        reading += (
-            f"Across datasets, accuracy ranges from {worst['accuracy']:.2f} (trained on {worst['train_dataset']}, "
-            f"tested on {worst['test_dataset']}) to {best['accuracy']:.2f} (trained on {best['train_dataset']}, "
-            f"tested on {best['test_dataset']}); 0.5 is chance on a balanced test set."
-        )
+    reading = matrix_reading(cells)  # what the sentences may claim is decided with the statistics
     videos = store.query("cross_dataset_video_summary")
     return {"figures": figures, "cells": _records(cells), "reading": reading, "video_cells": _records(videos)}
 
@@ -109,6 +95,7 @@ def _notes_of(store: Store, analysis: str, sections: tuple[str, ...] | None = No
 
 def _section_ranking(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.study import ranking_figures
+    from dsanalysis.stats.headlines import ranking_reading
     from dsanalysis.stats.results import load_result
 
     scores = load_result(store, "ranking", "scores")
@@ -117,33 +104,8 @@ def _section_ranking(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     friedman = load_result(store, "ranking", "friedman")
     pairwise = load_result(store, "ranking", "pairwise")
     mixed = load_result(store, "ranking", "mixed_model")
-    general = scores[(scores["metric"] == "accuracy") & (scores["scope"] == "generalization")].sort_values("rank")
-    reading = "Datasets are ranked by their generalization score: the mean accuracy of models trained on them, tested on the other datasets. "
-    if not general.empty:
-        best = general.iloc[0]
-        reading += (f"Models trained on {best['train_dataset']} generalize best (accuracy {best['estimate']:.3f}, "
-                    f"95% CI {best['ci_low']:.3f}-{best['ci_high']:.3f}). ")
-    fr = friedman[friedman["metric"] == "accuracy"] if not friedman.empty else friedman
-    if not fr.empty and pd.notna(fr["p_value"].iloc[0]):
-        row = fr.iloc[0]
-        verdict = "the ranking is unlikely to be chance" if row["p_value"] < 0.05 else \
-            "the data do not show that the datasets differ: the ranking may be chance"
-        reading += (f"Friedman test over {int(row['n_blocks'])} blocks: p = {row['p_value']:.3g}, Kendall's W = "
-                    f"{row['kendall_w']:.2f}; {verdict}.")
-    if "n_learned" in scores.columns:
-        per_dataset = scores.drop_duplicates("train_dataset").sort_values("train_dataset")
-        def share(r: Any) -> str:
-            unknown = int(r.n_runs - r.n_learned - r.n_not_learned)
-            return f"{r.train_dataset} {int(r.n_learned)} of {int(r.n_runs)}" + (f" ({unknown} unknown)" if unknown else "")
-
-        shares = ", ".join(share(r) for r in per_dataset.itertuples())
-        reading += (f" Runs that learned (their validation AUC's 95% interval above 0.5): {shares}; every run counts in the "
-                    "ranking (a dataset on which training fails is worse to train on).")
-    notes = load_result(store, "ranking", "notes")
-    if not notes.empty:
-        sensitivity = notes.loc[notes["subject"] == "learned runs", "message"].tolist()
-        if sensitivity:
-            reading += " Sensitivity: " + "; ".join(sensitivity) + "."
+    # which dataset may be called best, and how a range is worded, is decided with the statistics
+    reading = ranking_reading(scores, friedman, load_result(store, "ranking", "notes"))
     keep = ["mean", "difference", "test", "variance"]
     return {
         "reading": reading,
