@@ -48,7 +48,7 @@ def test_a_separated_interval_above_chance_names_the_winner():
 
 @pytest.mark.parametrize("rows,reason,words", [
     ([("a", 0.80, 0.77, 0.83, 0, 3), ("b", 0.6, 0.55, 0.65, 3, 0)], "not_learned", "none of its 3 checked runs learned"),
-    ([("a", 0.80, 0.80, 0.80, 3, 0), ("b", 0.6, 0.6, 0.6, 3, 0)], "no_interval", "no interval could be estimated"),
+    ([("a", 0.80, 0.80, 0.80, 3, 0), ("b", 0.6, 0.6, 0.6, 3, 0)], "no_interval", "its interval could not be estimated"),
     ([("a", 0.56, 0.49, 0.62, 3, 0), ("b", 0.5, 0.45, 0.55, 3, 0)], "at_chance",
      "its interval includes chance (0.5); every dataset's interval includes chance"),
 ])

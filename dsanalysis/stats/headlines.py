@@ -124,30 +124,44 @@ def ranking_headline(scores: pd.DataFrame, *, metric: str = "accuracy", scope: s
     phrase = f"{metric} {estimate_with_interval(top['estimate'], top['ci_low'], top['ci_high'], confidence=confidence)}"
     if reason == "single":
         return f"Models trained on {top['train_dataset']} reach {phrase}; with one training dataset there is nothing to rank. "
-    runner = part.iloc[1]
-    runner_phrase = estimate_with_interval(runner["estimate"], runner["ci_low"], runner["ci_high"], confidence=confidence)
     if reason == "best":
+        runner = part.iloc[1]
+        runner_phrase = estimate_with_interval(runner["estimate"], runner["ci_low"], runner["ci_high"], confidence=confidence)
         return (f"Models trained on {winner} generalize best: {phrase}, an interval above chance ({chance:g}) and above "
                 f"every other dataset's (next, {runner['train_dataset']}: {runner_phrase}). ")
-    tied = part.iloc[1:][part.iloc[1:]["estimate"].map("{:.3f}".format) == f"{top['estimate']:.3f}"]
-    subject = f"{top['train_dataset']} ties with {', '.join(tied['train_dataset'])} for the highest score" if len(tied) \
-        else f"{top['train_dataset']} scores highest"
-    lead = f"No training dataset is named best: {subject}, {phrase}, "
+    return f"No training dataset is named best: {_highest(part)}, {phrase}, {_why_no_winner(part, reason, confidence, chance)}. "
+
+
+def _highest(ranked: pd.DataFrame) -> str:
+    """'a scores highest', or 'a ties with b for the highest score' when their estimates print alike."""
+    top = ranked.iloc[0]
+    others = ranked.iloc[1:]
+    tied = others[others["estimate"].map("{:.3f}".format) == f"{top['estimate']:.3f}"]
+    if tied.empty:
+        return f"{top['train_dataset']} scores highest"
+    return f"{top['train_dataset']} ties with {', '.join(tied['train_dataset'])} for the highest score"
+
+
+def _why_no_winner(ranked: pd.DataFrame, reason: str, confidence: float, chance: float) -> str:
+    """The clause saying why the highest-scoring dataset of ``ranked`` (sorted, best first) is not named best."""
+    top = ranked.iloc[0]
     if reason == "no_interval":
-        return lead + "but no interval could be estimated for it (a single run without per-image predictions). "
+        return ("but its interval could not be estimated (missing, or of zero width: no per-image predictions to "
+                "resample and runs that scored alike)")
     if reason == "at_chance":
         where = "lies below" if top["ci_high"] < chance else "includes"
-        all_at_chance = ((part["ci_low"] <= chance) & (part["ci_high"] >= chance)).all()
-        tail = "; every dataset's interval includes chance" if all_at_chance else ""
-        return lead + f"yet its interval {where} chance ({chance:g}){tail}. "
+        every = ((ranked["ci_low"] <= chance) & (ranked["ci_high"] >= chance)).all()
+        return f"yet its interval {where} chance ({chance:g})" + ("; every dataset's interval includes chance" if every else "")
     if reason == "not_learned":
-        return lead + (f"but none of its {int(top['n_not_learned'])} checked runs learned (validation check), so its "
-                       "score is not evidence about its data. ")
-    overlapping = part.iloc[1:]
-    overlapping = overlapping[overlapping["ci_high"].isna() | (overlapping["ci_high"] >= top["ci_low"])]
+        return (f"but none of its {int(top['n_not_learned'])} checked runs learned (validation check), so its score is "
+                "not evidence about its data")
+    if reason != "overlap":
+        raise ValueError(f"no wording for reason {reason!r}")
+    others = ranked.iloc[1:]
+    overlapping = others[others["ci_high"].isna() | (others["ci_high"] >= top["ci_low"])]
     names = "; ".join(f"{r.train_dataset}, {estimate_with_interval(r.estimate, r.ci_low, r.ci_high, confidence=confidence)}"
                       for r in overlapping.itertuples())
-    return lead + f"but its interval overlaps that of {names}. "
+    return f"but its interval overlaps {'that' if len(overlapping) == 1 else 'those'} of {names}"
 
 
 def friedman_sentence(friedman: pd.DataFrame, *, metric: str = "accuracy", alpha: float = ALPHA) -> str:
