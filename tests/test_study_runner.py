@@ -103,3 +103,21 @@ def test_sigterm_during_a_study_says_terminated_and_exits_143(tmp_path, tiny_stu
     result = cli("study", "run", tiny_study_file, store=tmp_path / "study.duckdb")
     assert result.code == 143
     assert result.err.count("\n") == 1 and result.err.startswith("terminated during 'ingest"), result.err
+
+
+def test_plan_estimates_a_manifest_dataset_before_ingest_from_its_manifest(tmp_path, tiny_study_file, cli):
+    """A dataset given as PATH/manifest.csv (no class folders) is estimated from its manifest rows, never 0 s."""
+    import pandas as pd
+
+    two = tiny_study_file.parent / "two"
+    rows = []
+    for image in sorted(two.rglob("*.png")) + sorted(two.rglob("*.jpg")):
+        flat = two / "flat" / f"{image.parent.name}_{image.name}"
+        flat.parent.mkdir(exist_ok=True)
+        image.rename(flat)
+        rows.append({"path": f"flat/{flat.name}", "label": "real" if image.parent.name == "real" else "fake"})
+    pd.DataFrame(rows).to_csv(two / "manifest.csv", index=False)
+    result = cli("study", "plan", tiny_study_file, store=tmp_path / "none.duckdb")
+    assert result.code == 0, result.err
+    lines = [line for line in result.out.splitlines() if " two" in line and line.lstrip().startswith(("ingest", "train"))]
+    assert len(lines) == 2 and all(float(line.split()[-1]) > 0 for line in lines), result.out

@@ -16,7 +16,7 @@ import pandas as pd
 
 from dsanalysis.errors import UserError
 from dsanalysis.store import Store
-from dsanalysis.study.config import StudyConfig
+from dsanalysis.study.config import DatasetEntry, StudyConfig
 from dsanalysis.study.units import study_units
 
 SCORE_BATCH = 64  # evaluation's batch size
@@ -84,15 +84,37 @@ def _image_files(root: Path) -> list[Path]:
     return [root / c.rel_path for c in layout.candidates]
 
 
-def _image_count(store: Store | None, dataset: str, path: Path) -> int | None:
+def _manifest_rows(entry: DatasetEntry) -> int | None:
+    """Rows of the dataset's manifest (its ``manifest``, PATH itself, or PATH/manifest.*), None without one."""
+    from dsanalysis.ingest.layout import MANIFEST_SUFFIXES, read_manifest
+
+    path = entry.path
+    if entry.manifest is not None:
+        manifest, root = entry.manifest, path
+    elif path.is_file():
+        manifest, root = path, path.parent
+    else:
+        found = [path / f"manifest{s}" for s in MANIFEST_SUFFIXES if (path / f"manifest{s}").is_file()]
+        if not found:
+            return None
+        manifest, root = found[0], path
+    try:
+        return len(read_manifest(manifest, root, entry.numeric_label_one, entry.group_pattern).candidates)
+    except UserError:
+        return None
+
+
+def _image_count(store: Store | None, entry: DatasetEntry) -> int | None:
+    """Usable images of a registered dataset; before ingest, the files its layout lists (None: unknown)."""
     if store is not None:
         registered = store.query("datasets")
-        row = registered[registered["dataset"] == dataset]
+        row = registered[registered["dataset"] == entry.name]
         if not row.empty:
             from dsanalysis.model.splits import usable_images
 
-            return len(usable_images(store, dataset))
-    return len(_image_files(path)) if path.is_dir() else None
+            return len(usable_images(store, entry.name))
+    listed = len(_image_files(entry.path)) if entry.path.is_dir() and entry.manifest is None else 0
+    return listed or _manifest_rows(entry)  # nothing countable: unknown until ingested, never 0 s
 
 
 def estimate_plan(store: Store | None, study: StudyConfig, plan: pd.DataFrame, rates: Throughput) -> pd.DataFrame:
@@ -109,7 +131,7 @@ def estimate_plan(store: Store | None, study: StudyConfig, plan: pd.DataFrame, r
     """
     from dsanalysis.model.config import resolve_config
 
-    counts = {d.name: _image_count(store, d.name, d.path) for d in study.datasets}
+    counts = {d.name: _image_count(store, d) for d in study.datasets}
     models = [u for u in study_units(study) if u.kind == "train"]
     estimates = []
     for unit, status in zip(study_units(study), plan["status"], strict=True):
