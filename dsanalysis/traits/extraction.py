@@ -24,7 +24,8 @@ POOL_EXTRACTORS = ("quality", "faces", "skin")
 VERSIONS = {"quality": quality_module.VERSION, "faces": faces_module.VERSION, "skin": skin_module.VERSION}
 TRAITS = {
     "quality": ("width", "height", "aspect_ratio", "file_format", "jpeg_quality", "sharpness", "noise_sigma",
-                "brightness", "contrast", "colourfulness", "saturation", "high_frequency_share", "phash"),
+                "brightness", "contrast", "colourfulness", "saturation", "high_frequency_share", "phash",
+                "jpeg_qtable", "chroma_subsampling", "jpeg_coding", "image_size"),
     "faces": faces_module.TRAITS,
     "skin": skin_module.TRAITS,
 }

@@ -14,7 +14,8 @@ import numpy as np
 from dsanalysis.traits.values import Value, missing
 
 EXTRACTOR = "quality"
-VERSION = "quality-1"
+#: quality-2 added the file fingerprints (quantization-table hash, chroma subsampling, coding, size)
+VERSION = "quality-2"
 
 #: Radial spatial frequency (cycles/pixel) above which spectral energy counts as high-frequency.
 HIGH_FREQUENCY_CUTOFF = 0.25
@@ -143,9 +144,12 @@ def quality_traits(rgb: np.ndarray, path: str | Path | None = None, file_format:
     dict
         trait name -> float, str (categorical) or :class:`~dsanalysis.traits.values.Missing`:
         width, height, aspect_ratio, file_format, jpeg_quality, sharpness, noise_sigma, brightness,
-        contrast, colourfulness, saturation, high_frequency_share, phash (64-bit perceptual hash, hex).
+        contrast, colourfulness, saturation, high_frequency_share, phash (64-bit perceptual hash, hex), then the
+        file fingerprints of :func:`dsanalysis.traits.fingerprints.file_fingerprints` (jpeg_qtable,
+        chroma_subsampling, jpeg_coding, image_size).
     """
     from dsanalysis.traits.duplicates import phash
+    from dsanalysis.traits.fingerprints import FINGERPRINT_TRAITS, file_fingerprints
 
     height, width = rgb.shape[:2]
     gray = luma(rgb)
@@ -166,4 +170,5 @@ def quality_traits(rgb: np.ndarray, path: str | Path | None = None, file_format:
         "high_frequency_share": missing("uniform image: no spectral energy") if uniform else high_frequency_share(gray),
         "phash": phash(gray),
     }
+    traits.update(file_fingerprints(path) if path is not None else {t: missing("no file") for t in FINGERPRINT_TRAITS})
     return traits
