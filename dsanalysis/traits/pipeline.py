@@ -29,7 +29,13 @@ DEFAULT_EXTRACTORS = POOL_EXTRACTORS
 WRITE_EVERY = 512
 ROW_COLUMNS = ["content_hash", "extractor", "trait", "value", "category", "missing_reason", "extractor_version"]
 #: Categorical descriptors summarized with shares, entropy and Simpson index.
-CATEGORY_TRAITS = ("ita_category", "file_format", "dominant_gender", "dominant_race", "dominant_emotion")
+CATEGORY_TRAITS = ("ita_category", "file_format", "chroma_subsampling", "jpeg_coding", "dominant_gender", "dominant_race",
+                   "dominant_emotion")
+#: Categorical file fingerprints with possibly one value per image (a table hash, a size): audited for shortcuts
+#: (analysis 'shortcuts'), not summarized as shares.
+AUDIT_ONLY_TRAITS = ("jpeg_qtable", "image_size")
+#: Shortcut warnings printed by the traits command (all are stored).
+SHORTCUT_LINES = 10
 #: User-supplied attributes with at most this many distinct values are summarized as categories.
 MAX_ATTRIBUTE_CATEGORIES = 20
 
@@ -48,6 +54,7 @@ class TraitsSummary:
     embedding_rows: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    shortcuts: list[str] = field(default_factory=list)  # the shortcut audit's warnings, or the line saying there are none
 
     def lines(self) -> list[str]:
         out = [f"traits for {', '.join(self.datasets)}: {self.images} usable images"]
@@ -60,6 +67,7 @@ class TraitsSummary:
         out.append(f"  stored: {self.dataset_rows} dataset traits, {self.pair_rows} dataset-pair traits, "
                    f"{self.embedding_rows} embedding points")
         out.extend(f"  note: {n}" for n in self.notes)
+        out.extend(f"  {line}" for line in self.shortcuts)
         out.append(f"  done in {self.seconds:.1f} s (queries: dataset_traits, dataset_pair_traits, image_traits, trait_missing)")
         return out
 
@@ -213,7 +221,7 @@ def _numeric_attribute(column: pd.Series) -> bool:
 
 
 def _numeric_columns(frame: pd.DataFrame) -> list[str]:
-    skip = {"image_id", "label", "group_id", "source_split", "phash", *CATEGORY_TRAITS}
+    skip = {"image_id", "label", "group_id", "source_split", "phash", *CATEGORY_TRAITS, *AUDIT_ONLY_TRAITS}
     columns = []
     for column in frame.columns:
         if column in skip:
@@ -244,6 +252,11 @@ def dataset_rows(store: Store, dataset: str, frame: pd.DataFrame, standardizer: 
         parts.append(summaries.category_summaries(frame, column, resamples, seed))
     out = pd.concat(parts, ignore_index=True)
     out["params"] = json.dumps(base_params, sort_keys=True)
+    if "missing_reason" in out:  # an undefined value says why in its params
+        reasons = out["missing_reason"].notna()
+        out.loc[reasons, "params"] = [json.dumps({**base_params, "missing_reason": r}, sort_keys=True)
+                                      for r in out.loc[reasons, "missing_reason"]]
+        out = out.drop(columns="missing_reason")
     extra = []
     vectors_all = vectors.standardized_vectors(frame, standardizer)
     vector_params = {"descriptors": standardizer["columns"], "log1p": standardizer["log1p"],
@@ -283,6 +296,66 @@ def dataset_rows(store: Store, dataset: str, frame: pd.DataFrame, standardizer: 
     out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
     out.insert(0, "dataset", dataset)
     return out
+
+
+def shortcut_descriptors(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The shortcut audit's input: every numeric and categorical descriptor of every image, in long form.
+
+    Parameters
+    ----------
+    frames : dict of DataFrame
+        dataset name -> :func:`wide_traits` frame.
+
+    Returns
+    -------
+    DataFrame
+        dataset, image_id, label, descriptor, kind ('numeric' or 'categorical'), value (numeric
+        descriptors, NaN when missing), category (categorical ones, None when missing).
+    """
+    columns = ["dataset", "image_id", "label", "descriptor", "kind", "value", "category"]
+    parts = []
+    for dataset, frame in frames.items():
+        numeric = _numeric_columns(frame)
+        categorical = [c for c in dict.fromkeys([*_category_columns(frame), *AUDIT_ONLY_TRAITS])
+                       if c in frame and c not in numeric]
+        ids = ["image_id", "label"]
+        if numeric:
+            long = frame[ids + numeric].melt(id_vars=ids, var_name="descriptor", value_name="value")
+            parts.append(long.assign(dataset=dataset, kind="numeric", category=None,
+                                     value=pd.to_numeric(long["value"], errors="coerce").astype("float64")))
+        if categorical:
+            long = frame[ids + categorical].melt(id_vars=ids, var_name="descriptor", value_name="category")
+            category = long["category"].astype(object).where(long["category"].notna(), None)
+            parts.append(long.assign(dataset=dataset, kind="categorical", value=np.nan,
+                                     category=category.map(lambda v: v if v is None else str(v))))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat([p[columns] for p in parts], ignore_index=True)
+
+
+def audit_shortcuts(store: Store, frames: dict[str, pd.DataFrame], seed: int) -> list[str]:
+    """Run the shortcut audit on ``frames`` (every registered dataset), store it as analysis 'shortcuts', and
+    return the lines the command prints: one per warning, or one saying there is none."""
+    from dsanalysis.stats import shortcuts
+    from dsanalysis.stats.results import save_analysis
+
+    data = shortcut_descriptors(frames)
+    tables = shortcuts.shortcut_audit(data, seed=seed, datasets=sorted(frames))
+    params = {"threshold": shortcuts.SHORTCUT_AUC, "confidence": shortcuts.CONFIDENCE, "folds": shortcuts.FOLDS,
+              "warning_rule": "separation >= threshold and ci_low > 0.5", "interval": shortcuts.INTERVAL_METHOD}
+    digest = pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes() if not data.empty else b""
+    inputs = {"datasets": sorted(frames), "rows": int(len(data)), "fingerprint": stable_key("shortcut_input", digest.hex())}
+    save_analysis(store, "shortcuts", params, seed, inputs, tables)
+    warned = tables["separation"][tables["separation"]["warning"].astype(bool)] if not tables["separation"].empty \
+        else tables["separation"]
+    if warned.empty:
+        return [f"shortcut audit: no descriptor alone separates real from fake (AUC >= {shortcuts.SHORTCUT_AUC:g}) "
+                "in any dataset (query: analysis_shortcuts)"]
+    lines = [f"shortcut warning: {m}" for m in warned["message"].head(SHORTCUT_LINES)]
+    if len(warned) > SHORTCUT_LINES:
+        lines.append(f"shortcut warning: {len(warned) - SHORTCUT_LINES} more")
+    lines.append("shortcut audit of every descriptor: query analysis_shortcuts (warnings: analysis_shortcut_warnings)")
+    return lines
 
 
 def pair_rows(vectors_by_dataset: dict[str, np.ndarray], seed: int) -> pd.DataFrame:
@@ -376,5 +449,9 @@ def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractor
             finally:
                 store.con.unregister(view)
     summary.dataset_rows, summary.pair_rows, summary.embedding_rows = len(dataset_table), len(pairs), len(embedding_table)
+    # the audit covers every registered dataset, not only this run's: its newest copy is the whole picture
+    registered, every_image = _images(store, None)
+    audited = {name: frames[name] if name in frames else wide_traits(store, name, every_image) for name in registered}
+    summary.shortcuts = audit_shortcuts(store, audited, seed)
     summary.seconds = time.perf_counter() - started
     return summary

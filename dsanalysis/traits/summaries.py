@@ -35,6 +35,16 @@ def standardized_mean_difference(fake: np.ndarray, real: np.ndarray) -> float:
     return float((fake.mean() - real.mean()) / pooled)
 
 
+def smd_missing_reason(fake: np.ndarray, real: np.ndarray) -> str | None:
+    """Why :func:`standardized_mean_difference` of ``fake`` and ``real`` is undefined, or None when it is defined."""
+    if len(fake) < 2 or len(real) < 2:
+        return "fewer than 2 images with a value in a class"
+    if np.all(fake == fake[0]) and np.all(real == real[0]):
+        return (f"no spread within either class (every fake {fake[0]:g}, every real {real[0]:g}): the standardized "
+                "difference is undefined; the shortcut audit (query analysis_shortcuts) gives its separating AUC")
+    return None
+
+
 def bootstrap_smd_ci(fake: np.ndarray, real: np.ndarray, resamples: int, rng: np.random.Generator) -> tuple[float, float]:
     if len(fake) < 2 or len(real) < 2 or resamples < 1:
         return float("nan"), float("nan")
@@ -62,7 +72,8 @@ def numeric_summaries(frame: pd.DataFrame, columns: list[str], resamples: int, s
     -------
     DataFrame
         trait ('<descriptor>.mean', '.sd', '.q05' ... '.q95', '.smd'), class ('all', 'real', 'fake'),
-        value, ci_low, ci_high (mean and smd only), n (images with a value).
+        value, ci_low, ci_high (mean and smd only), n (images with a value), missing_reason (why an
+        smd is undefined, e.g. no spread within either class; else None).
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -80,8 +91,8 @@ def numeric_summaries(frame: pd.DataFrame, columns: list[str], resamples: int, s
                 rows.append(_row(f"{column}.q{round(q * 100):02d}", klass, float(v), n))
         fake = pd.to_numeric(classes["fake"][column], errors="coerce").dropna().to_numpy(dtype=np.float64)
         real = pd.to_numeric(classes["real"][column], errors="coerce").dropna().to_numpy(dtype=np.float64)
-        rows.append(_row(f"{column}.smd", "all", standardized_mean_difference(fake, real), len(fake) + len(real),
-                         bootstrap_smd_ci(fake, real, resamples, rng)))
+        rows.append({**_row(f"{column}.smd", "all", standardized_mean_difference(fake, real), len(fake) + len(real),
+                            bootstrap_smd_ci(fake, real, resamples, rng)), "missing_reason": smd_missing_reason(fake, real)})
     return pd.DataFrame(rows)
 
 
