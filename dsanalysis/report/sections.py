@@ -33,6 +33,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _section_summary(store: Store, style: FigureStyle) -> dict[str, Any]:
+    from dsanalysis.stats.results import load_result
+
     datasets = store.query("datasets")
     if datasets.empty:
         raise UserError(
@@ -59,6 +61,7 @@ def _section_summary(store: Store, style: FigureStyle) -> dict[str, Any]:
         "problems": _records(problems),
         "runs": _records(runs),
         "reading": reading,
+        "shortcuts": _records(load_result(store, "shortcuts", "warnings")),  # shown first: the stored warnings
     }
 
 
@@ -202,8 +205,8 @@ ITA_ORDER = ["very_light", "light", "intermediate", "tan", "brown", "dark"]
 #: per-image descriptors whose per-dataset quantiles are drawn
 DISTRIBUTIONS = {"jpeg_quality": "JPEG quality", "sharpness": "sharpness (Laplacian variance)",
                  "face_area_share": "face box / image area", "ita_deg": "ITA (degrees)"}
-#: |standardized mean difference| between fakes and reals from which a shortcut is flagged
-SHORTCUT_SMD = 0.5
+#: descriptors listed per dataset in the shortcut-audit table besides those with a warning
+AUDIT_ROWS = 3
 #: near-duplicate rate from which a dataset is flagged
 NEAR_DUPLICATE_WARNING = 0.05
 
@@ -239,25 +242,37 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
             figures.append({"name": f"distribution_{descriptor}", "uri": svg_data_uri(quantile_boxes(box, style, xlabel=label), style),
                             "caption": f"{label} per dataset: box 25-75%, line median, whiskers 5-95%."})
 
-    smd = overall[overall["trait"].str.endswith(".smd")]
-    shortcuts = smd[(smd["value"].abs() >= SHORTCUT_SMD) & ((smd["ci_low"] > 0) | (smd["ci_high"] < 0))]
-    shortcuts = shortcuts.assign(descriptor=shortcuts["trait"].str.removesuffix(".smd")).sort_values(
-        "value", key=lambda v: -v.abs())
     duplicates = overall[(overall["trait"] == "near_duplicate_rate") & (overall["value"] >= NEAR_DUPLICATE_WARNING)]
     leakage = overall[overall["trait"].str.startswith("split_leakage_test_share.") & (overall["value"] > 0)]
     reading = (
-        f"Traits of {wide.shape[0]} dataset(s), measured on every usable image. A real-vs-fake difference of "
-        f"{SHORTCUT_SMD} standard deviations or more (with an interval excluding zero) is a shortcut a detector can "
-        "learn instead of the manipulation itself; near-duplicates straddling a train/test split inflate test accuracy."
+        f"Traits of {wide.shape[0]} dataset(s), measured on every usable image. A property that separates the fakes "
+        "from the reals is a shortcut a detector can learn instead of the manipulation itself; near-duplicates "
+        "straddling a train/test split inflate test accuracy."
     )
     return {
         "columns": [h for _, h in columns], "table": table, "figures": figures, "reading": reading,
-        "shortcuts": _records(shortcuts[["dataset", "descriptor", "value", "ci_low", "ci_high", "n"]]),
+        "audit": _shortcut_audit(store),
         "duplicates": _records(duplicates[["dataset", "value", "n"]]),
         "leakage": _records(leakage.assign(split_id=leakage["trait"].str.removeprefix("split_leakage_test_share."))
                             [["dataset", "split_id", "value", "n"]]),
-        "shortcut_smd": SHORTCUT_SMD,
     }
+
+
+def _shortcut_audit(store: Store) -> dict[str, Any] | None:
+    """The stored shortcut audit for the traits section: its warnings, and per dataset the descriptors with a
+    warning plus the :data:`AUDIT_ROWS` best separating others; None when no audit is stored."""
+    from dsanalysis.stats.results import load_result
+
+    audit = load_result(store, "shortcuts", "separation")
+    if audit.empty:
+        return None
+    audit = audit.assign(warning=audit["warning"].astype(bool))  # decided and stored by the statistics
+    ordered = audit.sort_values(["dataset", "warning", "separation"], ascending=[True, False, False], kind="mergesort")
+    shown = ordered[ordered["warning"] | (ordered[~ordered["warning"]].groupby("dataset").cumcount() < AUDIT_ROWS)
+                    .reindex(ordered.index, fill_value=False)]
+    return {"rows": _records(shown), "warnings": _records(audit[audit["warning"]]),
+            "threshold": float(audit["threshold"].dropna().iloc[0]) if audit["threshold"].notna().any() else None,
+            "datasets": int(audit["dataset"].nunique()), "descriptors": int(len(audit)), "others": AUDIT_ROWS}
 
 
 #: thumbnails shown per dataset in the map section
