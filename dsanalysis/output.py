@@ -12,6 +12,12 @@ from dsanalysis.errors import UserError
 FORMATS = ("table", "csv", "json", "parquet")
 
 
+def default_out_dir(store_path: str | Path) -> Path:
+    """Where ``report`` writes for a store by default: ``reports/<store file stem>`` (``figures``: its
+    ``figures/`` sub-folder), so one store's outputs sit together."""
+    return Path("reports") / Path(store_path).stem
+
+
 def check_output_path(output: str | Path | None, store: str | Path) -> None:
     """Refuse an output file or folder that would land on the store, its write-ahead log, or its ``_files`` folder.
 

@@ -108,3 +108,15 @@ def test_figures_command_on_a_store_without_results_says_what_to_run(cli, tmp_pa
     result = cli("figures", "--out", tmp_path / "f")
     assert result.code == 1 and "run `train` and `evaluate` first" in result.err
     assert cli("figures", "--format", "gif").code == 1
+
+
+def test_report_and_figures_default_to_the_same_place_for_a_store(cli, tmp_path, monkeypatch):
+    from study_store import build_study_store
+
+    store = build_study_store(tmp_path, ["a", "b"], seeds=(0,))
+    monkeypatch.chdir(tmp_path)
+    assert cli("figures", "--format", "svg", store=store).code == 0
+    assert cli("report", store=store).code == 0
+    assert (tmp_path / "reports" / store.stem / "index.html").is_file()
+    assert sorted(p.name for p in (tmp_path / "reports" / store.stem / "figures").iterdir()) == [
+        "matrix_accuracy.svg", "matrix_auc.svg"]

@@ -16,7 +16,8 @@ HELP = "regenerate the publication figures (PDF, SVG, PNG) from the store"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="pdf,svg,png", help="comma-separated formats (default: pdf,svg,png)")
-    parser.add_argument("--out", metavar="DIR", default="reports/figures", help="output folder (default: reports/figures)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="output folder (default: reports/<store name>/figures, beside the store's report)")
     parser.add_argument("--style", metavar="FILE", help="TOML figure style: column_width_in, font_family, font_size, png_dpi")
 
 
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     unknown = [f for f in formats if f not in FIGURE_FORMATS]
     if unknown or not formats:
         raise UserError(f"--format {args.format!r}: use a comma-separated list of {', '.join(FIGURE_FORMATS)}")
-    from dsanalysis.output import check_output_path
+    from dsanalysis.output import check_output_path, default_out_dir
 
     check_output_path(args.out, args.store)
     style = load_style(args.style)
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         figures = study_figures(store, style)
     if not figures:
         raise UserError(f"store {args.store} holds no results to draw yet: run `train` and `evaluate` first")
-    out = Path(args.out)
+    out = Path(args.out) if args.out else default_out_dir(args.store) / "figures"
     out.mkdir(parents=True, exist_ok=True)
     written = [path for stem, figure in figures.items() for path in save_figure(figure, out / safe_stem(stem), formats, style)]
     print(f"wrote {len(written)} files for {len(figures)} figures to {out}: {', '.join(figures)}")

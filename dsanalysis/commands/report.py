@@ -45,8 +45,9 @@ def run(args: argparse.Namespace) -> int:
         path = _demo(args)
     else:
         from dsanalysis.figures.style import load_style
+        from dsanalysis.output import default_out_dir
         from dsanalysis.report.render import render_report, write_report
-        from dsanalysis.report.sections import build_report_context, default_out_dir
+        from dsanalysis.report.sections import build_report_context
         from dsanalysis.store import open_store
 
         from dsanalysis.output import check_output_path

@@ -346,5 +346,3 @@ def build_report_context(store: Store, style: FigureStyle | None = None) -> dict
     return context
 
 
-def default_out_dir(store_path: Path) -> Path:
-    return Path("reports") / store_path.stem

@@ -117,7 +117,7 @@ def _report_current(store: Store, unit: Unit) -> bool:
     """Whether the report file exists and was written after the newest analysis and input."""
     import datetime as dt
 
-    from dsanalysis.report.sections import default_out_dir
+    from dsanalysis.output import default_out_dir
 
     out = Path(unit.params["out"]) if unit.params["out"] else default_out_dir(store.path)
     page = out / "index.html"
@@ -168,8 +168,9 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
         analysis_id, _ = run_analysis(store, p["name"], Settings(seed=study.split.seed))
         report(f"{unit.label}: stored as analysis {analysis_id}")
     elif unit.kind == "report":
+        from dsanalysis.output import default_out_dir
         from dsanalysis.report.render import render_report, write_report
-        from dsanalysis.report.sections import build_report_context, default_out_dir
+        from dsanalysis.report.sections import build_report_context
 
         out = Path(p["out"]) if p["out"] else default_out_dir(store.path)
         path = write_report(render_report(build_report_context(store)), out)
