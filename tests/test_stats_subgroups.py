@@ -76,3 +76,67 @@ def test_gap_tests_get_benjamini_hochberg_q_values_over_the_whole_family():
     assert out["in_domain"].sum() == 30
     assert note.startswith("39 gap tests were run (29 in-domain, 10 cross-dataset); Benjamini-Hochberg over all of them: ")
     assert note.endswith("The smallest p-value a test can reach with 500 random groupings is 0.002")
+
+
+def _three_runs() -> pd.DataFrame:
+    """30 images, 3 runs: run r is confidently right on images with index % 3 != r and narrowly wrong on
+    the rest, so each run's accuracy is 2/3 while the image-wise average of the runs' scores (an
+    ensemble) is right on every image."""
+    frames = []
+    label = np.array(["real", "fake"] * 15)
+    index = np.arange(30)
+    for r in range(3):
+        right = index % 3 != r
+        called_real = np.where(label == "real", right, ~right)
+        score = np.where(called_real, np.where(right, 0.95, 0.55), np.where(right, 0.05, 0.45))
+        frames.append(pd.DataFrame({"run_id": f"run{r}", "image_id": index, "attribute": "skin",
+                                    "subgroup": np.where(index < 20, "A", "B"), "label": label, "score_real": score}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_metrics_are_computed_per_run_then_averaged_as_in_the_matrix():
+    data = _three_runs()
+    out = subgroup_metrics(data, run="run_id", n_boot=300).set_index(["subgroup", "metric"])
+    ensemble = data.groupby(["subgroup", "label", data.index % 30])["score_real"].mean().reset_index()
+    for group in ("A", "B"):
+        per_run = [subgroup_metrics(part[part["subgroup"] == group]).set_index("metric")["value"]
+                   for _, part in data.groupby("run_id")]
+        expected = pd.concat(per_run, axis=1).mean(axis=1)
+        row = out.loc[group]
+        assert np.allclose(row.loc[expected.index, "value"], expected)
+        assert row.loc["accuracy", "value"] == pytest.approx(2 / 3, abs=0.06)  # an ensemble scores 1.0 here
+        assert (row["n_runs"] == 3).all()
+        assert ((row["ci_low"] <= row["value"]) & (row["value"] <= row["ci_high"])).all()
+        assert ((row["ci_low"] >= 0) & (row["ci_high"] <= 1)).all()
+    whole = subgroup_metrics(ensemble.assign(attribute="skin"), n_boot=100).set_index(["subgroup", "metric"])
+    assert (whole.xs("accuracy", level="metric")["value"] == 1.0).all()  # what the old ensemble reported
+
+
+def test_gap_is_between_run_averaged_subgroup_values():
+    data = _three_runs()
+    out = subgroup_gap_test(data, run="run_id", metrics=("accuracy",), n_random=99).iloc[0]
+    means = {g: np.mean([subgroup_metrics(part[part["subgroup"] == g]).set_index("metric").loc["accuracy", "value"]
+                         for _, part in data.groupby("run_id")]) for g in ("A", "B")}
+    assert out["gap"] == pytest.approx(abs(means["A"] - means["B"]))
+    assert out["best_subgroup"] == max(means, key=means.get) and out["n_runs"] == 3
+    assert 1 / 100 <= out["p_value"] <= 1
+
+
+def test_per_run_gap_test_keeps_its_level_under_no_difference():
+    # 20 null studies of 3 runs each: the per-run gap test rejects at alpha 0.05 at most a few times
+    # (P(more than 4 of 20 | 0.05) = 0.003)
+    rejections = 0
+    for s in range(20):
+        rng = np.random.default_rng(s)
+        label = rng.choice(["real", "fake"], 160)
+        runs = []
+        for r in range(3):
+            correct = rng.random(160) < 0.8
+            called_real = np.where(label == "real", correct, ~correct)
+            runs.append(pd.DataFrame({"run_id": f"r{r}", "image_id": np.arange(160), "attribute": "skin",
+                                      "subgroup": np.repeat(["A", "B"], 80),
+                                      "label": label, "score_real": np.where(called_real, 0.8, 0.2)}))
+        data = pd.concat(runs, ignore_index=True)
+        out = subgroup_gap_test(data, run="run_id", metrics=("accuracy",), n_random=100, seed=s)
+        rejections += out["p_value"].iloc[0] < 0.05
+    assert rejections <= 4

@@ -95,7 +95,9 @@ def subgroup_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
     gaps = _result(store, "subgroups", "subgroup_gaps")
     if metrics.empty or gaps.empty:
         return {}
-    accuracy = gaps[(gaps["metric"] == "accuracy") & gaps["p_value"].notna()]
+    in_domain = gaps["in_domain"].astype(bool) if "in_domain" in gaps.columns else \
+        gaps["train_dataset"] == gaps["eval_dataset"]
+    accuracy = gaps[(gaps["metric"] == "accuracy") & gaps["p_value"].notna() & in_domain]  # the figure is in-domain
     if accuracy.empty:
         return {}
     attribute = accuracy.sort_values(["p_value", "gap"], ascending=[True, False])["attribute"].iloc[0]

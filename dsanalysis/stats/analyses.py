@@ -129,10 +129,14 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
 
 
 def generalization_scores(inputs: StudyInputs, settings: Settings) -> pd.DataFrame:
-    """dataset, score: point generalization score of each training dataset for ``settings.metric``."""
-    scores = ranking.dataset_scores(inputs.cells, None, metrics=(settings.metric,), n_boot=1, seed=settings.seed)
+    """dataset, score, ci_low, ci_high: generalization score of each training dataset for ``settings.metric``,
+    with its bootstrap interval over trials and test images (:func:`ranking.dataset_scores`)."""
+    predictions = inputs.scores if inputs.cell_source == "predictions" else None
+    scores = ranking.dataset_scores(inputs.cells, predictions, metrics=(settings.metric,), n_boot=settings.n_boot,
+                                    confidence=settings.confidence, seed=settings.seed, threshold=settings.threshold)
     gen = scores[scores["scope"] == "generalization"]
-    return gen.rename(columns={"train_dataset": "dataset", "estimate": "score"})[["dataset", "score"]]
+    gen = gen.rename(columns={"train_dataset": "dataset", "estimate": "score"})
+    return gen[["dataset", "score", "ci_low", "ci_high"]]
 
 
 def traits_tables(inputs: StudyInputs, traits: pd.DataFrame, pairs: pd.DataFrame, descriptors: pd.DataFrame,
@@ -151,7 +155,8 @@ def traits_tables(inputs: StudyInputs, traits: pd.DataFrame, pairs: pd.DataFrame
     notes = list(inputs.notes)
     tables: dict[str, pd.DataFrame] = {}
     metric = settings.metric
-    gen = generalization_scores(inputs, settings) if not inputs.cells.empty else pd.DataFrame(columns=["dataset", "score"])
+    gen = generalization_scores(inputs, settings) if not inputs.cells.empty else \
+        pd.DataFrame(columns=["dataset", "score", "ci_low", "ci_high"])
     n = len(gen)
     notes.append(("dataset_level", "sample size", correlation.sample_size_statement(n, 1 - settings.confidence)))
     # 1. dataset level
@@ -173,6 +178,9 @@ def traits_tables(inputs: StudyInputs, traits: pd.DataFrame, pairs: pd.DataFrame
         tables["profile"] = profile.top_bottom_profile(traits, gen, unit="dataset", score="score")
         tables["trait_points"], tables["trait_fits"] = fit_band.trait_scatter(
             traits, gen, tables["trait_correlations"], confidence=settings.confidence)
+        at_chance = fit_band.chance_level_note(gen)
+        if at_chance:
+            notes.append(("dataset_level", "fits", at_chance))
     # 2. pair level
     transfer = ranking.transfer_matrix(inputs.cells) if not inputs.cells.empty else pd.DataFrame()
     transfer = transfer[transfer["metric"] == metric] if not transfer.empty else transfer
@@ -184,7 +192,11 @@ def traits_tables(inputs: StudyInputs, traits: pd.DataFrame, pairs: pd.DataFrame
         if not predictors:
             notes.append(("pair_level", "predictors", "no dataset distances or traits: nothing to regress on"))
         else:
-            tables["pair_regression"] = pair_level.pair_regression(design, predictors, confidence=settings.confidence)
+            tables["pair_regression"] = pair_level.pair_regression(design, predictors, confidence=settings.confidence,
+                                                                   n_perm=settings.n_perm, seed=settings.seed)
+            statement = pair_level.permutation_statement(tables["pair_regression"])
+            if statement:
+                notes.append(("pair_level", "p-values", statement))
         loss = transfer.pivot_table(index="train_dataset", columns="eval_dataset", values="mean")
         loss = 1.0 - loss
         results = {}
@@ -235,20 +247,21 @@ MAX_CATEGORIES = 20
 
 
 def subgroup_frame(inputs: StudyInputs, descriptors: pd.DataFrame, bins: int = 4) -> tuple[pd.DataFrame, list[str]]:
-    """One row per (training dataset, evaluated dataset, image, attribute) with the image's subgroup.
+    """One row per (run, evaluated dataset, image, attribute) with the image's subgroup.
 
-    Scores are averaged over the runs of a training dataset (seeds, configurations), so each image
-    counts once. Categorical descriptors are used as they are (unless they have more than
+    Each run keeps its own scores: subgroup metrics are computed per run and then averaged over the
+    runs, as the cross-dataset matrix is (averaging the runs' scores image by image would score an
+    ensemble instead). Categorical descriptors are used as they are (unless they have more than
     ``MAX_CATEGORIES`` values, like a perceptual hash); numeric ones are cut into ``bins`` quantile
     bins over all evaluated images ('q1' = lowest).
 
     Returns
     -------
     tuple
-        (DataFrame: train_dataset, eval_dataset, image_id, label, score_real, attribute, subgroup;
-        list of categorical attributes skipped for having too many values)
+        (DataFrame: run_id, train_dataset, eval_dataset, image_id, label, score_real, attribute,
+        subgroup; list of categorical attributes skipped for having too many values)
     """
-    per_image = inputs.predictions.groupby(["train_dataset", "eval_dataset", "image_id", "label"], as_index=False)["score_real"].mean()
+    per_run = inputs.predictions[["run_id", "train_dataset", "eval_dataset", "image_id", "label", "score_real"]]
     parts = []
     categorical = descriptors.dropna(subset=["category"])
     counts = categorical.groupby("attribute")["category"].nunique()
@@ -265,20 +278,26 @@ def subgroup_frame(inputs: StudyInputs, descriptors: pd.DataFrame, bins: int = 4
         codes = pd.qcut(group["value"], bins, labels=False, duplicates="drop")
         parts.append(group[["image_id", "attribute"]].assign(subgroup="q" + (codes + 1).astype(int).astype(str)))
     if not parts:
-        columns = ["train_dataset", "eval_dataset", "image_id", "label", "score_real", "attribute", "subgroup"]
+        columns = ["run_id", "train_dataset", "eval_dataset", "image_id", "label", "score_real", "attribute", "subgroup"]
         return pd.DataFrame(columns=columns), skipped
     groups = pd.concat(parts, ignore_index=True).drop_duplicates(["image_id", "attribute"])
-    return per_image.merge(groups, on="image_id", how="inner"), skipped
+    return per_run.merge(groups, on="image_id", how="inner"), skipped
 
 
 def subgroup_tables(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Settings) -> dict[str, pd.DataFrame]:
     """Performance per subgroup and the largest gaps against size-matched random groups.
 
+    Metrics and gaps are computed per run and averaged over the runs of a training dataset (see
+    :func:`subgroup_frame`). In-domain rows (a model tested on its own dataset) come first, then the
+    cross-dataset ones.
+
     Returns
     -------
     dict of DataFrame
-        'subgroup_metrics' and 'subgroup_gaps' (each with leading columns train_dataset, eval_dataset;
-        see :mod:`dsanalysis.stats.subgroups`), 'notes'.
+        'subgroup_metrics' (leading columns train_dataset, eval_dataset, in_domain) and
+        'subgroup_gaps' (leading columns train_dataset, eval_dataset; in_domain after p_value,
+        q_value and survives_fdr: see :func:`fdr_gaps`), with the columns of
+        :mod:`dsanalysis.stats.subgroups`; 'notes'.
     """
     notes = list(inputs.notes)
     if inputs.predictions.empty:
@@ -292,12 +311,14 @@ def subgroup_tables(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Se
                       "run `python -m dsanalysis traits` (or add manifest columns) first"))
         return {"notes": _notes(notes)}
     metric_parts, gap_parts = [], []
-    for (train, evaluated), data in frame.groupby(["train_dataset", "eval_dataset"], sort=True):
+    cells = sorted(frame.groupby(["train_dataset", "eval_dataset"], sort=True), key=lambda cell: cell[0][0] != cell[0][1])
+    for (train, evaluated), data in cells:  # in-domain cells first (a stable sort keeps the name order within each)
         lead = {"train_dataset": train, "eval_dataset": evaluated}
-        m = subgroups.subgroup_metrics(data, threshold=settings.threshold, n_boot=settings.n_boot,
-                                       confidence=settings.confidence, seed=settings.seed)
-        g = subgroups.subgroup_gap_test(data, threshold=settings.threshold, n_random=settings.n_random, seed=settings.seed)
-        metric_parts.append(m.assign(**lead)[[*lead, *m.columns]])
+        m = subgroups.subgroup_metrics(data, run="run_id", image="image_id", threshold=settings.threshold,
+                                       n_boot=settings.n_boot, confidence=settings.confidence, seed=settings.seed)
+        g = subgroups.subgroup_gap_test(data, run="run_id", image="image_id", threshold=settings.threshold,
+                                        n_random=settings.n_random, seed=settings.seed)
+        metric_parts.append(m.assign(**lead, in_domain=train == evaluated)[[*lead, "in_domain", *m.columns]])
         gap_parts.append(g.assign(**lead)[[*lead, *g.columns]])
     gaps = pd.concat(gap_parts, ignore_index=True)
     gaps, family_note = fdr_gaps(gaps, alpha=1 - settings.confidence, n_random=settings.n_random)

@@ -352,3 +352,22 @@ def pair_regression(
     univariate = out["model"].str.startswith("univariate:")
     out.loc[univariate, "q_value"] = benjamini_hochberg(out.loc[univariate, "p_value"].to_numpy())
     return out
+
+
+def permutation_statement(results: pd.DataFrame) -> str:
+    """One sentence on how the pair-level p-values of ``results`` (from :func:`pair_regression`) were
+    obtained and how low they can go; empty when none was computed."""
+    tested = results[results["p_value"].notna()]
+    if tested.empty:
+        return ""
+    n = int(tested["n_datasets"].max())
+    widest = tested[tested["n_datasets"] == n]
+    floor, orders = float(widest["p_floor"].min()), int(widest["n_permutations"].max())
+    exact = orders == math.factorial(n)
+    how = f"all {orders} orderings of {n} datasets" if exact else f"{orders} random orderings of {n} datasets"
+    floor_text = f"1/{orders} = {floor:.2g}" if exact else f"{floor:.2g}"
+    at_floor = int((tested["p_value"] <= tested["p_floor"] * (1 + 1e-9)).sum())
+    return (f"p-values relabel the datasets ({how}): the dataset is the unit that is replicated, not the "
+            f"{int(tested['n_cells'].max())} cells, so none can be below {floor_text} however many cells or predictors "
+            f"there are; {at_floor} of {len(tested)} tests are at that floor. Model-based (Wald) p-values are not "
+            "reported: with few datasets they reject far more often than their level")

@@ -15,12 +15,99 @@ import pandas as pd
 from dsanalysis.stats.bootstrap import percentile_interval, resample_counts
 from dsanalysis.stats.detection import THRESHOLD, is_fake, weighted_auc, wilson_interval
 
-METRIC_COLUMNS = ["attribute", "subgroup", "n", "n_real", "n_fake", "metric", "value", "ci_low", "ci_high", "note"]
+METRIC_COLUMNS = ["attribute", "subgroup", "n", "n_real", "n_fake", "n_runs", "metric", "value", "ci_low", "ci_high",
+                  "note"]
 GAP_COLUMNS = ["attribute", "metric", "n_subgroups", "best_subgroup", "worst_subgroup", "gap", "random_gap_mean",
-               "random_gap_95", "p_value", "n_random", "note"]
+               "random_gap_95", "p_value", "n_random", "n_runs", "note"]
 RATE_METRICS = ("accuracy", "fpr", "fnr")
 #: fewest images of a subgroup for its metrics to be reported (and to take part in gaps)
 MIN_SUBGROUP = 10
+
+
+def _check_columns(data: pd.DataFrame, columns: list[str | None]) -> None:
+    missing = [c for c in columns if c is not None and c not in data.columns]
+    if missing:
+        raise ValueError(f"column {missing[0]!r} is not in the data (columns: {', '.join(map(str, data.columns))})")
+
+
+def _run_matrix(frame: pd.DataFrame, run: str | None, image: str, label: str, score: str
+                ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Images by runs: (one row per image with its other columns, fake (n,), scores (n, runs); NaN where a
+    run did not score the image). Without ``run`` every row is an image of a single run."""
+    if run is None:
+        return frame.reset_index(drop=True), is_fake(frame[label].to_numpy()), frame[score].to_numpy(float)[:, None]
+    if frame.duplicated([run, image]).any():
+        raise ValueError(f"an image ({image!r}) appears more than once in one run ({run!r}) of a subgroup")
+    images = frame.drop_duplicates(image).set_index(image)
+    scores = frame.pivot(index=image, columns=run, values=score).reindex(images.index)
+    return images.reset_index(), is_fake(images[label].to_numpy()), scores.to_numpy(float)
+
+
+def run_replicates(scores: np.ndarray, fake: np.ndarray, counts: np.ndarray, threshold: float = THRESHOLD
+                   ) -> dict[str, np.ndarray]:
+    """Every run's accuracy, FPR, FNR and AUC under each weighting of the images.
+
+    Parameters
+    ----------
+    scores : array (n, runs)
+        score_real of each image by each run; NaN where a run did not score it.
+    fake : bool array (n,)
+    counts : array (b, n)
+        image weights, e.g. bootstrap counts (ones for the plain metrics), the same for every run.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        'accuracy', 'fpr', 'fnr', 'auc', each (b, runs); NaN where a weighting leaves no image of a
+        needed class.
+    """
+    counts = np.asarray(counts, dtype=float)
+    scored = ~np.isnan(scores)
+    called_real = np.where(scored, np.nan_to_num(scores) >= threshold, False)
+    real, positive = (~fake)[:, None] & scored, fake[:, None] & scored
+    correct = (positive & ~called_real) | (real & called_real)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = {"accuracy": (counts @ correct) / (counts @ scored),
+               "fpr": (counts @ (real & ~called_real)) / (counts @ real),
+               "fnr": (counts @ (positive & called_real)) / (counts @ positive)}
+    out["auc"] = np.column_stack([weighted_auc(np.nan_to_num(scores[:, r]), fake, counts * scored[:, r])
+                                  for r in range(scores.shape[1])])
+    return out
+
+
+def _run_mean(values: np.ndarray, run_weights: np.ndarray) -> np.ndarray:
+    """Weighted mean over runs of (b, runs) values, leaving NaN runs out; NaN where none is defined."""
+    defined = ~np.isnan(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.where(defined, values, 0.0) * run_weights).sum(axis=1) / (defined * run_weights).sum(axis=1)
+
+
+def _missing_reason(metric: str, n: int, n_real: int, n_fake: int) -> str:
+    """Why ``metric`` has no value for a subgroup of n images, or '' when it has one."""
+    if n < MIN_SUBGROUP:
+        return f"only {n} images (needs {MIN_SUBGROUP})"
+    if metric == "fpr" and n_real == 0:
+        return "no real images in this subgroup"
+    if metric == "fnr" and n_fake == 0:
+        return "no fake images in this subgroup"
+    if metric == "auc" and (n_real == 0 or n_fake == 0):
+        return "a single class: AUC undefined"
+    return ""
+
+
+def _interval(metric: str, scores: np.ndarray, fake: np.ndarray, rng: np.random.Generator, threshold: float,
+              n_boot: int, confidence: float) -> tuple[float, float]:
+    """Wilson interval (rates) or image bootstrap (AUC) for one run; for several, a bootstrap of runs and images."""
+    n, runs = scores.shape
+    if runs == 1 and metric != "auc":
+        k, trials = _rates_and_counts(scores[:, 0], fake, threshold)[metric]
+        low, high = wilson_interval(k, trials, confidence)
+    elif runs == 1:
+        low, high = percentile_interval(weighted_auc(scores[:, 0], fake, resample_counts(rng, n, n_boot)), confidence)
+    else:
+        replicates = run_replicates(scores, fake, resample_counts(rng, n, n_boot), threshold)[metric]
+        low, high = percentile_interval(_run_mean(replicates, resample_counts(rng, runs, n_boot)), confidence)
+    return float(low), float(high)
 
 
 def _rates_and_counts(score: np.ndarray, fake: np.ndarray, threshold: float) -> dict[str, tuple[int, int]]:
@@ -40,6 +127,8 @@ def subgroup_metrics(
     label: str = "label",
     score: str = "score_real",
     *,
+    run: str | None = None,
+    image: str = "image_id",
     threshold: float = THRESHOLD,
     n_boot: int = 1000,
     confidence: float = 0.95,
@@ -47,42 +136,46 @@ def subgroup_metrics(
 ) -> pd.DataFrame:
     """Accuracy, AUC, false positive and false negative rate of every subgroup of every attribute.
 
+    With ``run``, each run's metric is computed on its own scores and the value is their mean over
+    runs, as the cross-dataset matrix averages runs; averaging the runs' scores image by image first
+    would score an ensemble, which is not the models that were trained.
+
     Parameters
     ----------
     data : DataFrame
-        one row per (image, attribute): the attribute name, the image's subgroup, its label and its score.
+        one row per (image, attribute), or per (run, image, attribute) with ``run``: the attribute
+        name, the image's subgroup, its label and its score.
+    run : str, optional
+        column naming the run (model) that gave the score; every run should score the same images.
+    image : str
+        column identifying an image across runs (used with ``run`` only).
 
     Returns
     -------
     DataFrame
-        attribute, subgroup, n, n_real, n_fake, metric ('accuracy', 'auc', 'fpr' = real called
-        fake / real, 'fnr' = fake called real / fake), value, ci_low, ci_high (Wilson interval for
-        rates, percentile bootstrap of images for AUC), note (why a value is missing).
+        attribute, subgroup, n (images), n_real, n_fake, n_runs, metric ('accuracy', 'auc', 'fpr' =
+        real called fake / real, 'fnr' = fake called real / fake), value (the mean over runs of
+        each run's metric), ci_low, ci_high (one run: Wilson interval for rates, percentile
+        bootstrap of images for AUC; several: percentile bootstrap resampling runs and images, one
+        image draw shared by all runs), note (why a value is missing).
     """
+    _check_columns(data, [attribute, subgroup, label, score, run, image if run else None])
     rng = np.random.default_rng(seed)
     rows = []
     for (name, group_name), group in data.dropna(subset=[subgroup]).groupby([attribute, subgroup], sort=True):
-        fake = is_fake(group[label].to_numpy())
-        s = group[score].to_numpy(float)
-        base = {"attribute": name, "subgroup": str(group_name), "n": len(group), "n_real": int((~fake).sum()),
-                "n_fake": int(fake.sum())}
-        small = len(group) < MIN_SUBGROUP
-        for metric, (k, n) in _rates_and_counts(s, fake, threshold).items():
-            if small or n == 0:
-                why = f"only {len(group)} images (needs {MIN_SUBGROUP})" if small else \
-                    f"no {'real' if metric == 'fpr' else 'fake'} images in this subgroup"
+        images, fake, scores = _run_matrix(group, run, image, label, score)
+        n, n_real, n_fake = len(images), int((~fake).sum()), int(fake.sum())
+        base = {"attribute": name, "subgroup": str(group_name), "n": n, "n_real": n_real, "n_fake": n_fake,
+                "n_runs": scores.shape[1]}
+        per_run = run_replicates(scores, fake, np.ones((1, n)), threshold)
+        for metric in (*RATE_METRICS, "auc"):
+            why = _missing_reason(metric, n, n_real, n_fake)
+            if why:
                 rows.append({**base, "metric": metric, "value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "note": why})
                 continue
-            low, high = wilson_interval(k, n, confidence)
-            rows.append({**base, "metric": metric, "value": k / n, "ci_low": float(low), "ci_high": float(high), "note": ""})
-        if small or fake.all() or (~fake).all():
-            why = f"only {len(group)} images (needs {MIN_SUBGROUP})" if small else "a single class: AUC undefined"
-            rows.append({**base, "metric": "auc", "value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "note": why})
-            continue
-        boot = weighted_auc(s, fake, resample_counts(rng, len(s), n_boot))
-        low, high = percentile_interval(boot, confidence)
-        rows.append({**base, "metric": "auc", "value": float(weighted_auc(s, fake)), "ci_low": float(low),
-                     "ci_high": float(high), "note": ""})
+            value = float(_run_mean(per_run[metric], np.ones((1, scores.shape[1])))[0])
+            low, high = _interval(metric, scores, fake, rng, threshold, n_boot, confidence)
+            rows.append({**base, "metric": metric, "value": value, "ci_low": low, "ci_high": high, "note": ""})
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
 
@@ -123,6 +216,16 @@ def _group_values(assignments: np.ndarray, n_groups: int, metric: str, score: np
     return out
 
 
+def _run_mean_group_values(assignments: np.ndarray, n_groups: int, metric: str, scores: np.ndarray, fake: np.ndarray,
+                           threshold: float) -> np.ndarray:
+    """:func:`_group_values` of each run (columns of ``scores``), averaged over runs: (groupings, groups)."""
+    per_run = np.stack([_group_values(assignments, n_groups, metric, scores[:, r], fake, threshold)
+                        for r in range(scores.shape[1])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a group whose metric no run defines
+        return np.nanmean(per_run, axis=0)
+
+
 def subgroup_gap_test(
     data: pd.DataFrame,
     attribute: str = "attribute",
@@ -130,6 +233,8 @@ def subgroup_gap_test(
     label: str = "label",
     score: str = "score_real",
     *,
+    run: str | None = None,
+    image: str = "image_id",
     metrics: tuple[str, ...] = ("accuracy", "auc", "fpr", "fnr"),
     threshold: float = THRESHOLD,
     n_random: int = 500,
@@ -139,33 +244,49 @@ def subgroup_gap_test(
 
     The images of subgroups with at least ``MIN_SUBGROUP`` images are reshuffled into groups of the
     same sizes ``n_random`` times; the p-value is the share of random groupings whose largest gap
-    is at least the observed one (the observed grouping counted as one of them).
+    is at least the observed one (the observed grouping counted as one of them). With ``run``, a
+    group's value is the mean over runs of each run's metric (as in :func:`subgroup_metrics`), for
+    the observed and every random grouping alike (one reshuffle of the images serves all runs).
+
+    Parameters
+    ----------
+    data : DataFrame
+        as for :func:`subgroup_metrics`.
+    run, image : str
+        as for :func:`subgroup_metrics`; images not scored by every run are left out (noted).
 
     Returns
     -------
     DataFrame
         attribute, metric, n_subgroups, best_subgroup, worst_subgroup, gap (best - worst value;
         for fpr and fnr lower is better), random_gap_mean, random_gap_95 (95th percentile of random
-        gaps), p_value, n_random, note.
+        gaps), p_value, n_random, n_runs, note.
     """
+    _check_columns(data, [attribute, subgroup, label, score, run, image if run else None])
     rng = np.random.default_rng(seed)
     rows = []
     for name, frame in data.dropna(subset=[subgroup]).groupby(attribute, sort=True):
-        sizes = frame.groupby(subgroup).size()
-        kept = sizes[sizes >= MIN_SUBGROUP].index
-        frame = frame[frame[subgroup].isin(kept)]
-        fake_all = is_fake(frame[label].to_numpy())
-        score_all = frame[score].to_numpy(float)
-        codes, names = pd.factorize(frame[subgroup].astype(str), sort=True)
+        images, fake_all, scores = _run_matrix(frame, run, image, label, score)
+        complete = ~np.isnan(scores).any(axis=1)
+        sizes = images.groupby(subgroup).size()
+        kept = images[subgroup].isin(sizes[sizes >= MIN_SUBGROUP].index).to_numpy() & complete
+        images, fake_all, scores = images[kept], fake_all[kept], scores[kept]
+        codes, names = pd.factorize(images[subgroup].astype(str), sort=True)
+        notes = []
+        small = sizes[sizes < MIN_SUBGROUP]
+        if len(small):
+            notes.append(f"{len(small)} subgroups under {MIN_SUBGROUP} images left out")
+        if not complete.all():
+            notes.append(f"{int((~complete).sum())} images not scored by every run left out")
         for metric in metrics:
             row = {"attribute": name, "metric": metric, "n_subgroups": len(names), "best_subgroup": "",
                    "worst_subgroup": "", "gap": np.nan, "random_gap_mean": np.nan, "random_gap_95": np.nan,
-                   "p_value": np.nan, "n_random": 0, "note": ""}
+                   "p_value": np.nan, "n_random": 0, "n_runs": scores.shape[1], "note": ""}
             if len(names) < 2:
                 row["note"] = f"fewer than 2 subgroups with {MIN_SUBGROUP}+ images: no gap"
                 rows.append(row)
                 continue
-            observed = _group_values(codes[None, :], len(names), metric, score_all, fake_all, threshold)[0]
+            observed = _run_mean_group_values(codes[None, :], len(names), metric, scores, fake_all, threshold)[0]
             if np.sum(~np.isnan(observed)) < 2:
                 row["note"] = f"{metric} is defined in fewer than 2 subgroups"
                 rows.append(row)
@@ -175,14 +296,11 @@ def subgroup_gap_test(
             worst = np.nanargmax(observed) if lower_better else np.nanargmin(observed)
             gap = float(_gaps(observed[None, :])[0])
             shuffled = np.stack([rng.permutation(codes) for _ in range(n_random)])
-            random_gaps = _gaps(_group_values(shuffled, len(names), metric, score_all, fake_all, threshold))
+            random_gaps = _gaps(_run_mean_group_values(shuffled, len(names), metric, scores, fake_all, threshold))
             random_gaps = random_gaps[~np.isnan(random_gaps)]
             row.update(best_subgroup=names[best], worst_subgroup=names[worst], gap=gap,
                        random_gap_mean=float(random_gaps.mean()), random_gap_95=float(np.quantile(random_gaps, 0.95)),
                        p_value=float((1 + np.sum(random_gaps >= gap - 1e-12)) / (1 + len(random_gaps))),
-                       n_random=len(random_gaps))
-            small = sizes[sizes < MIN_SUBGROUP]
-            if len(small):
-                row["note"] = f"{len(small)} subgroups under {MIN_SUBGROUP} images left out"
+                       n_random=len(random_gaps), note="; ".join(notes))
             rows.append(row)
     return pd.DataFrame(rows, columns=GAP_COLUMNS)

@@ -1,7 +1,8 @@
 -- name: analysis_subgroup_gaps
 -- description: Largest gap between subgroups of each attribute compared with size-matched random groups, with
 --   the Benjamini-Hochberg q-value over every gap test of the analysis and whether the gap survives it
---   (q <= 1 - confidence); in_domain marks rows whose model was trained on the evaluated dataset.
+--   (q <= 1 - confidence); in_domain marks rows whose model was trained on the evaluated dataset (listed first).
+--   A subgroup's value is each run's metric averaged over the runs (n_runs), for random groupings alike.
 -- param: analysis_id VARCHAR = NULL  one analysis (default: the newest 'subgroups' analysis)
 WITH chosen AS (
     SELECT analysis_id FROM analyses
@@ -25,6 +26,7 @@ SELECT r.row_index,
        max(r.number) FILTER (WHERE r.column_name = 'survives_fdr') = 1 AS survives_fdr,
        max(r.number) FILTER (WHERE r.column_name = 'in_domain') = 1 AS in_domain,
        CAST(max(r.number) FILTER (WHERE r.column_name = 'n_random') AS BIGINT) AS n_random,
+       CAST(max(r.number) FILTER (WHERE r.column_name = 'n_runs') AS BIGINT) AS n_runs,
        max(r.text) FILTER (WHERE r.column_name = 'note') AS note
 FROM analysis_results AS r
 JOIN chosen USING (analysis_id)
