@@ -90,3 +90,18 @@ def test_in_domain_subgroup_figure_is_chosen_among_in_domain_gaps(store_path):
         save_analysis(store, "subgroups", {}, 0, {"fingerprint": "x"}, {"subgroup_metrics": metrics, "subgroup_gaps": gaps})
         figures = subgroup_figures(store, FigureStyle())
     assert list(figures) == ["subgroups_skin"]
+
+
+def test_report_shows_the_floor_and_no_p_below_it(cli, store_path, tmp_path):
+    build_few_datasets_store(store_path)
+    assert cli("analyze", "traits", *FAST).code == 0
+    assert cli("analyze", "subgroups", *FAST).code == 0
+    result = cli("report", "--out", tmp_path / "r")
+    assert result.code == 0, result.err
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    start = html.index("Pair level: regression")
+    pair_table = html[start:html.index("</table>", start)]
+    assert "smallest possible p" in pair_table and "<td>0.042</td>" in pair_table
+    assert "&lt; 0.001" not in pair_table and "< 0.001" not in pair_table
+    assert "indistinguishable from chance" in html
+    assert "averaged over runs as in the matrix" in html
