@@ -325,6 +325,8 @@ def pair_regression(
             est, se = params[k + 1], bse[k + 1]
             p = p_values.get(term, np.nan)
             row_notes = [*notes, _floor_note(p, floor, cell_datasets, len(orders), exact)]
+            if not np.isfinite(p) and term in p_values:
+                row_notes.append("no p-value: the scores do not vary over these cells")
             if not np.isfinite(se):
                 row_notes.append("the model gave no standard error: no interval")
             if vifs is None:
