@@ -131,8 +131,8 @@ def test_empty_store_and_bad_settings_give_one_line_errors(cli, store_path, tmp_
         pass
     empty = cli("analyze", "ranking")
     assert empty.code == 0 and "no complete trained runs" in empty.out
-    bad = cli("analyze", "ranking", "--n-boot", "5")
-    assert bad.code == 1 and "--n-boot" in bad.err
+    bad = cli("analyze", "ranking", "--bootstrap", "5")
+    assert bad.code == 1 and "--bootstrap 5 is too few" in bad.err
 
 
 def test_long_cells_round_trip_keeps_types_order_and_infinity(store_path):
