@@ -95,19 +95,25 @@ def _missing_reason(metric: str, n: int, n_real: int, n_fake: int) -> str:
     return ""
 
 
-def _interval(metric: str, scores: np.ndarray, fake: np.ndarray, rng: np.random.Generator, threshold: float,
-              n_boot: int, confidence: float) -> tuple[float, float]:
-    """Wilson interval (rates) or image bootstrap (AUC) for one run; for several, a bootstrap of runs and images."""
-    n, runs = scores.shape
-    if runs == 1 and metric != "auc":
+def _single_run_interval(metric: str, scores: np.ndarray, fake: np.ndarray, rng: np.random.Generator,
+                         threshold: float, n_boot: int, confidence: float) -> tuple[float, float]:
+    """One run: Wilson interval for a rate, percentile bootstrap of images for the AUC."""
+    if metric != "auc":
         k, trials = _rates_and_counts(scores[:, 0], fake, threshold)[metric]
         low, high = wilson_interval(k, trials, confidence)
-    elif runs == 1:
-        low, high = percentile_interval(weighted_auc(scores[:, 0], fake, resample_counts(rng, n, n_boot)), confidence)
     else:
-        replicates = run_replicates(scores, fake, resample_counts(rng, n, n_boot), threshold)[metric]
-        low, high = percentile_interval(_run_mean(replicates, resample_counts(rng, runs, n_boot)), confidence)
+        low, high = percentile_interval(weighted_auc(scores[:, 0], fake, resample_counts(rng, len(fake), n_boot)),
+                                        confidence)
     return float(low), float(high)
+
+
+def _run_bootstrap(scores: np.ndarray, fake: np.ndarray, rng: np.random.Generator, threshold: float,
+                   n_boot: int) -> dict[str, np.ndarray]:
+    """Several runs: each metric's mean over runs under ``n_boot`` draws of runs and of images (one image draw
+    shared by every run), metric -> (n_boot,)."""
+    replicates = run_replicates(scores, fake, resample_counts(rng, len(fake), n_boot), threshold)
+    run_weights = resample_counts(rng, scores.shape[1], n_boot)
+    return {metric: _run_mean(values, run_weights) for metric, values in replicates.items()}
 
 
 def _rates_and_counts(score: np.ndarray, fake: np.ndarray, threshold: float) -> dict[str, tuple[int, int]]:
@@ -168,13 +174,18 @@ def subgroup_metrics(
         base = {"attribute": name, "subgroup": str(group_name), "n": n, "n_real": n_real, "n_fake": n_fake,
                 "n_runs": scores.shape[1]}
         per_run = run_replicates(scores, fake, np.ones((1, n)), threshold)
+        several = scores.shape[1] > 1 and n >= MIN_SUBGROUP
+        boot = _run_bootstrap(scores, fake, rng, threshold, n_boot) if several else {}
         for metric in (*RATE_METRICS, "auc"):
             why = _missing_reason(metric, n, n_real, n_fake)
             if why:
                 rows.append({**base, "metric": metric, "value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "note": why})
                 continue
             value = float(_run_mean(per_run[metric], np.ones((1, scores.shape[1])))[0])
-            low, high = _interval(metric, scores, fake, rng, threshold, n_boot, confidence)
+            if several:
+                low, high = (float(v) for v in percentile_interval(boot[metric], confidence))
+            else:
+                low, high = _single_run_interval(metric, scores, fake, rng, threshold, n_boot, confidence)
             rows.append({**base, "metric": metric, "value": value, "ci_low": low, "ci_high": high, "note": ""})
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
