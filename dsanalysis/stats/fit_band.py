@@ -38,7 +38,7 @@ def chance_level_note(scores: pd.DataFrame, chance: float = CHANCE) -> str:
     if not ((bounded["ci_low"] <= chance) & (chance <= bounded["ci_high"])).all():
         return ""
     return (f"every generalization score ({bounded['score'].min():.2f} to {bounded['score'].max():.2f}) is "
-            f"indistinguishable from chance ({chance:g}): its interval holds {chance:g}; no trait-versus-score line "
+            f"indistinguishable from chance ({chance:g}): each one's interval holds {chance:g}; no trait-versus-score line "
             "is fitted through them")
 
 
