@@ -34,3 +34,17 @@ def test_training_prints_no_native_tensorflow_lines_unless_debugging(tmp_path):
     debugged = run("--debug", "evaluate", "--all", "--bootstrap", "0")
     assert debugged.returncode == 0
     assert any(word in debugged.stderr for word in NATIVE)  # --debug hides nothing
+
+
+def test_analyze_prints_no_library_warnings(tmp_path):
+    """statsmodels' 'invalid value encountered in sqrt' (a boundary fit) becomes a note, not a warning on stderr."""
+    from study_store import add_traits, build_study_store
+
+    store = build_study_store(tmp_path, ["alpha", "beta", "gamma", "delta"])
+    add_traits(store)
+    done = subprocess.run([sys.executable, "-m", "dsanalysis", "--store", str(store), "analyze", "all", "--bootstrap",
+                           "200", "--permutations", "199", "--random-groups", "20"], cwd=REPO, text=True,
+                          capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "no standard errors (a negative variance" in done.stdout

@@ -20,6 +20,7 @@ quantile on N - 1 degrees of freedom, the usual small-sample rule for few cluste
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -100,9 +101,13 @@ def _fit(frame: pd.DataFrame, predictors: list[str], method: str) -> tuple[objec
             model = smf.mixedlm(formula, data, groups="_all", re_formula="0",
                                 vc_formula={"train": "0 + C(train_dataset)", "eval": "0 + C(eval_dataset)"})
             result, fit_notes = fit_reml(model)
-            if np.all(np.isfinite(result.bse_fe)):
+            with warnings.catch_warnings():  # a negative variance's sqrt is NaN: the note below says what it means
+                warnings.simplefilter("ignore", RuntimeWarning)
+                standard_errors = np.asarray(result.bse_fe, dtype=float)
+            if np.all(np.isfinite(standard_errors)):
                 return result, "mixed", notes + fit_notes
-            notes.append("the crossed random-effects model gave no standard errors")
+            notes.append("the crossed random-effects model gave no standard errors (a negative variance in its "
+                         "covariance of the effects: the fit sits at a boundary)")
         except (np.linalg.LinAlgError, ValueError) as error:
             notes.append(f"the crossed random-effects model failed ({str(error).splitlines()[0]})")
         if method == "mixed":
