@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from dsanalysis.figures.style import FigureStyle
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from dsanalysis.store import Store
@@ -28,6 +29,50 @@ def matrix_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
                 part, style, row="model", column="test_dataset", value=metric, value_label=label
             )
     return figures
+
+
+def _by_arch(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """(file-name suffix, rows) per architecture: no suffix when there is one, ``_<arch>`` when several."""
+    archs = sorted(frame["arch"].unique())
+    return [("" if len(archs) == 1 else f"_{arch}", frame[frame["arch"] == arch]) for arch in archs]
+
+
+def curve_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
+    """``roc_curves``, ``det_curves``, ``score_histograms`` and ``calibration`` (with ``_<arch>`` when several
+    architectures): the curves :mod:`dsanalysis.stats.curves` computes from the stored per-image predictions
+    of complete trained runs (each dataset's test part), averaged or pooled over each training dataset's runs."""
+    from dsanalysis.figures.curves import det_panels, reliability_panels, roc_panels, score_histogram_grid
+    from dsanalysis.stats import curves
+    from dsanalysis.stats.detection import THRESHOLD
+
+    scored = store.query("stats_predictions")
+    if scored.empty:
+        return {}
+    scored = scored.merge(store.query("runs")[["run_id", "arch"]], on="run_id")
+    by = ["train_dataset", "eval_dataset"]
+    figures: dict[str, Figure] = {}
+    for suffix, part in _by_arch(scored):
+        roc = curves.averaged_roc(part, by=by)
+        if not roc.empty:
+            figures[f"roc_curves{suffix}"] = roc_panels(roc, style)
+            figures[f"det_curves{suffix}"] = det_panels(roc, style)
+        figures[f"score_histograms{suffix}"] = score_histogram_grid(curves.score_histograms(part, by=by), style,
+                                                                    threshold=THRESHOLD)
+        figures[f"calibration{suffix}"] = reliability_panels(curves.reliability_bins(part, by=by), style)
+    return figures
+
+
+def training_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
+    """``training_curves`` (with ``_<arch>`` when several architectures): loss, accuracy and AUC per epoch of
+    every run, as stored in ``run_history``."""
+    from dsanalysis.figures.training import CURVE_METRICS, training_curves
+
+    history = store.query("run_history")
+    history = history[history["train_dataset"].notna()]
+    if history.empty or not history["metric"].isin(list(CURVE_METRICS)).any():
+        return {}
+    history = history.merge(store.query("runs")[["run_id", "arch"]], on="run_id")
+    return {f"training_curves{suffix}": training_curves(part, style) for suffix, part in _by_arch(history)}
 
 
 def embedding_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
@@ -112,7 +157,8 @@ def subgroup_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
 
 
 #: every figure family, in the order the figures command writes them
-FIGURE_FAMILIES = (matrix_figures, ranking_figures, trait_figures, embedding_figures, subgroup_figures)
+FIGURE_FAMILIES = (matrix_figures, curve_figures, training_figures, ranking_figures, trait_figures, embedding_figures,
+                   subgroup_figures)
 
 
 def study_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
