@@ -46,6 +46,26 @@ def vendi_score(x: np.ndarray) -> float:
     return float(np.exp(-(eigenvalues * np.log(eigenvalues)).sum()))
 
 
+def gaussian_vendi_score(x: np.ndarray, half_similarity_distance: float) -> float:
+    """Vendi score with the Gaussian kernel k(a, b) = 2 ** -(|a - b| / half_similarity_distance) ** 2.
+
+    Two rows ``half_similarity_distance`` apart count as half similar; exp of the Shannon entropy of
+    the eigenvalues of K/n: 1 for n identical rows, n for n rows far apart compared with that distance.
+    """
+    from scipy.spatial.distance import pdist, squareform
+
+    if not half_similarity_distance > 0:
+        raise ValueError(f"half_similarity_distance must be positive, not {half_similarity_distance}")
+    x = np.asarray(x, dtype=np.float64)
+    n = len(x)
+    if n == 0:
+        return float("nan")
+    kernel = np.exp2(-squareform(pdist(x, "sqeuclidean")) / half_similarity_distance**2) if n > 1 else np.ones((1, 1))
+    eigenvalues = np.linalg.eigvalsh(kernel / n)
+    eigenvalues = eigenvalues[eigenvalues > 1e-12]
+    return float(np.exp(-(eigenvalues * np.log(eigenvalues)).sum()))
+
+
 def mean_pairwise_distance(x: np.ndarray) -> float:
     """Mean Euclidean distance over all unordered pairs of rows."""
     from scipy.spatial.distance import pdist
