@@ -9,8 +9,9 @@ does not survive fork) and load the face detector once each.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
 
 import numpy as np
 
@@ -126,13 +127,23 @@ def extract_streaming(items: Iterable[Item], jobs: int, chunk_size: int = CHUNK_
 
     Yields (images in the chunk, rows) as chunks finish (not in input order).
     """
-    import multiprocessing
-
     items = list(items) if not isinstance(items, list) else items
     load_detector = any({"faces", "skin"} & set(item[3]) for item in items)
     threads = max(1, (os.cpu_count() or 1) // jobs)
+    yield from stream_chunks(extract_chunk, items, jobs, chunk_size, init_worker, (threads, load_detector))
+
+
+def stream_chunks(function: Callable[[list[Any]], Any], items: list[Any], jobs: int, chunk_size: int,
+                  initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Iterator[tuple[int, Any]]:
+    """Run ``function`` over chunks of ``items`` in ``jobs`` 'spawn' worker processes set up by ``initializer``.
+
+    At most ``2 * jobs`` chunks are in flight. Yields (items in the chunk, the function's result) as
+    chunks finish (not in input order).
+    """
+    import multiprocessing
+
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=(threads, load_detector))
+                               initializer=initializer, initargs=initargs)
     try:
         pending: dict[Future, int] = {}
         for chunk in chunks(items, chunk_size):
@@ -140,7 +151,7 @@ def extract_streaming(items: Iterable[Item], jobs: int, chunk_size: int = CHUNK_
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield pending.pop(future), future.result()
-            pending[pool.submit(extract_chunk, chunk)] = len(chunk)
+            pending[pool.submit(function, chunk)] = len(chunk)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
