@@ -1,4 +1,4 @@
--- schema-version: 3
+-- schema-version: 4
 -- The dsanalysis results store. One DuckDB file holds everything the package produces.
 -- Conventions used by every table:
 --   * label is the text 'real' or 'fake'; nothing stores a bare 0/1 class.
@@ -209,13 +209,22 @@ CREATE TABLE metrics (
 -- Per-image descriptors, keyed by content so unchanged images are never measured twice.
 CREATE TABLE image_traits (
     content_hash       VARCHAR NOT NULL,
-    extractor          VARCHAR NOT NULL,   -- 'quality', 'faces', 'skin', 'deepface'
+    extractor          VARCHAR NOT NULL,   -- 'quality', 'faces', 'skin', 'identity', 'deepface'
     trait              VARCHAR NOT NULL,
     value              DOUBLE,             -- numeric value, NULL when undefined
     category           VARCHAR,            -- categorical value (e.g. ITA category), if the trait is one
     missing_reason     VARCHAR,            -- why value and category are NULL
     extractor_version  VARCHAR NOT NULL,   -- changes when the extractor's method or settings change
     PRIMARY KEY (content_hash, extractor, trait)
+);
+
+-- The 128-d face descriptor of each image's primary face (dlib_face_recognition_resnet_model_v1, the 'identity'
+-- extractor), keyed by content like image_traits. Two faces of one person lie closer than 0.6 (Euclidean).
+-- An image without a face has no row (its identity traits in image_traits say why).
+CREATE TABLE face_descriptors (
+    content_hash       VARCHAR PRIMARY KEY,
+    descriptor         FLOAT[128] NOT NULL,
+    extractor_version  VARCHAR NOT NULL   -- the identity extractor's version (image_traits.extractor_version)
 );
 
 -- Per-dataset traits; n is the number of images the value rests on.

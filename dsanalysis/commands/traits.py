@@ -2,17 +2,22 @@
 
 Per image (stored once per file content in image_traits): quality (size, JPEG quality, sharpness,
 noise, brightness, contrast, colourfulness, saturation, high-frequency energy, perceptual hash),
-faces (MTCNN face geometry), skin (ITA skin tone) and, optionally, deepface (age, gender, race,
-emotion; needs the weight files in $DEEPFACE_HOME/.deepface/weights). Per dataset (dataset_traits):
+faces (MTCNN face geometry), skin (ITA skin tone) and, optionally, identity (dlib's 128-d face
+descriptor and 68 landmarks on the stored face boxes: eye and mouth aspect ratios, head pose; the
+models ship in the face-recognition-models package) and deepface (age, gender, race, emotion; needs
+the weight files in $DEEPFACE_HOME/.deepface/weights). Per dataset (dataset_traits):
 size and balance, descriptor distributions per class with bootstrap intervals, category diversity,
-Vendi score, near-duplicates and split leakage, real-vs-fake standardized differences; per pair of
-datasets (dataset_pair_traits): Frechet distance, MMD, precision/recall/density/coverage; and a
+Vendi score, near-duplicates and split leakage, real-vs-fake standardized differences, and from the
+face descriptors the estimated number of identities, identity diversity and the identity leakage of
+each split (query identity_leakage); per pair of datasets (dataset_pair_traits): Frechet distance,
+MMD, precision/recall/density/coverage, identity overlap and identity-space distance; and a
 joint UMAP map of all images (embeddings). Unchanged images are never measured twice.
 
 Examples:
   python -m dsanalysis traits
   python -m dsanalysis traits mesonet lfw --jobs 2
   python -m dsanalysis traits --extractors quality,faces,skin,deepface
+  python -m dsanalysis traits mesonet lfw --extractors faces,identity --jobs 2
 The README's Dataset traits section defines every trait and its unit.
 """
 
@@ -28,7 +33,7 @@ HELP = "measure per-image descriptors and per-dataset traits (diversity, faces, 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("datasets", nargs="*", metavar="DATASET", help="datasets to measure (default: all registered)")
     parser.add_argument("--extractors", default="quality,faces,skin",
-                        help="comma-separated per-image extractors: quality, faces, skin, deepface (default: quality,faces,skin)")
+                        help="comma-separated per-image extractors: quality, faces, skin, identity, deepface (default: quality,faces,skin)")
     parser.add_argument("--jobs", type=int, default=max(1, min(4, os.cpu_count() or 1)),
                         help="worker processes for per-image work (default: CPU cores, at most 4)")
     parser.add_argument("--seed", type=int, default=0, help="seed for bootstrap, subsampling and UMAP (default 0)")

@@ -20,10 +20,11 @@ from dsanalysis.errors import UserError
 from dsanalysis.progress import progress
 from dsanalysis.provenance import library_versions, stable_key
 from dsanalysis.store import Store
-from dsanalysis.traits import diversity, distances, duplicates, embedding, summaries, vectors
+from dsanalysis.traits import diversity, distances, duplicates, embedding, identity_rows, summaries, vectors
+from dsanalysis.traits import identity as identity_module
 from dsanalysis.traits.extraction import CHUNK_SIZE, POOL_EXTRACTORS, VERSIONS, Item, Row, extract_streaming
 
-EXTRACTORS = (*POOL_EXTRACTORS, "deepface")
+EXTRACTORS = (*POOL_EXTRACTORS, "identity", "deepface")
 DEFAULT_EXTRACTORS = POOL_EXTRACTORS
 #: Images written to the store per transaction during extraction.
 WRITE_EVERY = 512
@@ -92,14 +93,36 @@ def _images(store: Store, datasets: Sequence[str] | None) -> tuple[list[str], pd
     return chosen, pd.concat(frames, ignore_index=True)
 
 
-def _write_rows(store: Store, rows: list[Row]) -> None:
+def _write_rows(store: Store, rows: list[Row], descriptors: list[identity_module.DescriptorRow] | None = None) -> None:
+    """Store image_traits rows, and with ``descriptors`` the face descriptors of the identity rows' images, at once."""
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS).astype({"value": "float64"})
     with store.transaction():
         store.con.register("traits_rows", frame)
         try:
             store.execute("traits_insert_image_traits")
+            if descriptors is not None:
+                store.con.register("identity_descriptors", pd.DataFrame(
+                    descriptors, columns=["content_hash", "descriptor", "extractor_version"]))
+                store.execute("traits_replace_face_descriptors")
         finally:
             store.con.unregister("traits_rows")
+            if descriptors is not None:
+                store.con.unregister("identity_descriptors")
+
+
+def _with_face_boxes(store: Store, items: list[tuple[str, str]]) -> list[tuple[str, str, tuple[float, ...] | None]]:
+    """(content_hash, path, the stored primary-face box (x, y, width, height) or None) for each (content_hash, path)."""
+    store.con.register("traits_hashes", pd.DataFrame({"content_hash": [h for h, _ in items]}))
+    try:
+        boxes = store.query("traits_face_boxes").set_index("content_hash")
+    finally:
+        store.con.unregister("traits_hashes")
+    out = []
+    for content_hash, path in items:
+        box = boxes.loc[content_hash] if content_hash in boxes.index else None
+        present = box is not None and box.notna().all()
+        out.append((content_hash, path, tuple(float(v) for v in box) if present else None))
+    return out
 
 
 def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str], jobs: int,
@@ -108,7 +131,7 @@ def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str]
     unique = images.drop_duplicates("content_hash")
     wanted: dict[str, set[str]] = {}
     for extractor in extractors:
-        version = VERSIONS[extractor] if extractor in VERSIONS else _deepface_version()
+        version = _version(extractor)
         done = set(store.query("traits_done_hashes", extractor=extractor, extractor_version=version)["content_hash"])
         todo = [h for h in unique["content_hash"] if h not in done]
         summary.measured[extractor] = len(todo)
@@ -118,6 +141,7 @@ def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str]
     started = time.perf_counter()
     pool_items: list[Item] = []
     deepface_items: list[tuple[str, str]] = []
+    identity_items: list[tuple[str, str]] = []
     for row in unique.itertuples(index=False):
         needed = wanted.get(row.content_hash, set())
         pooled = tuple(e for e in POOL_EXTRACTORS if e in needed)
@@ -125,6 +149,8 @@ def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str]
             pool_items.append((row.content_hash, row.path, row.format, pooled))
         if "deepface" in needed:
             deepface_items.append((row.content_hash, row.path))
+        if identity_module.EXTRACTOR in needed:
+            identity_items.append((row.content_hash, row.path))
     if pool_items:
         buffer: list[Row] = []
         buffered = 0
@@ -139,20 +165,16 @@ def measure_images(store: Store, images: pd.DataFrame, extractors: Sequence[str]
                 buffer, buffered = [], 0
         if buffer:
             _write_rows(store, buffer)
+    if identity_items:  # after the faces extractor: it reads the stored face boxes
+        items = _with_face_boxes(store, identity_items)
+        bar = progress(identity_module.measure_streaming(items, jobs), total=-(-len(items) // identity_module.CHUNK_SIZE),
+                       desc=f"traits: identity, {len(items)} images", unit="chunk")
+        for _, (rows, descriptors) in _released_between(store, bar):
+            _write_rows(store, rows, descriptors)
     if deepface_items:
         from dsanalysis.traits.deepface_attributes import run_deepface
 
-        hashes = pd.DataFrame({"content_hash": [h for h, _ in deepface_items]})
-        store.con.register("traits_hashes", hashes)
-        try:
-            boxes = store.query("traits_face_boxes").set_index("content_hash")
-        finally:
-            store.con.unregister("traits_hashes")
-        items = []
-        for content_hash, path in deepface_items:
-            box = boxes.loc[content_hash] if content_hash in boxes.index else None
-            present = box is not None and box.notna().all()
-            items.append((content_hash, path, tuple(float(v) for v in box) if present else None))
+        items = _with_face_boxes(store, deepface_items)
         for rows in _released_between(store, progress(run_deepface(items, deepface_home), desc="traits: deepface",
                                                       unit="chunk")):
             _write_rows(store, rows)
@@ -179,7 +201,7 @@ def traits_up_to_date(store: Store, datasets: Sequence[str], extractors: Sequenc
     dataset's traits were computed after its images last changed (what `traits` would otherwise do)."""
     names, images = _images(store, datasets)
     for extractor in extractors:
-        version = VERSIONS[extractor] if extractor in VERSIONS else _deepface_version()
+        version = _version(extractor)
         done = set(store.query("traits_done_hashes", extractor=extractor, extractor_version=version)["content_hash"])
         if not set(images["content_hash"].dropna()) <= done:
             return False
@@ -195,6 +217,12 @@ def _deepface_version() -> str:
     from dsanalysis.traits.deepface_attributes import VERSION
 
     return VERSION
+
+
+def _version(extractor: str) -> str:
+    if extractor == identity_module.EXTRACTOR:
+        return identity_module.VERSION
+    return VERSIONS[extractor] if extractor in VERSIONS else _deepface_version()
 
 
 def wide_traits(store: Store, dataset: str, images: pd.DataFrame) -> pd.DataFrame:
@@ -400,18 +428,23 @@ def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractor
         check_weights(deepface_home)
         if "faces" not in extractors:  # deepface analyses the detected face boxes
             extractors = ("faces", *extractors)
+    if identity_module.EXTRACTOR in extractors and "faces" not in extractors:  # so does the identity extractor
+        extractors = ("faces", *extractors)
     measure_images(store, images, extractors, jobs, summary, deepface_home=deepface_home)
 
     frames = {name: wide_traits(store, name, images) for name in chosen}
     reference = pd.concat(frames.values(), ignore_index=True)
     standardizer = vectors.fit_standardizer(reference)
     standardizer["reference"] = sorted(chosen)
-    run_params = {"datasets": sorted(chosen), "seed": seed, "extractor_versions": {e: VERSIONS.get(e) for e in extractors},
+    run_params = {"datasets": sorted(chosen), "seed": seed, "extractor_versions": {e: _version(e) for e in extractors},
                   "libraries": library_versions()}
     run_key = stable_key("traits", run_params)
     dataset_frames = []
+    found_identities = {name: identity_rows.dataset_identities(store, name) for name in chosen}
     for name in progress(chosen, total=len(chosen), desc="traits: datasets", unit="dataset"):
         rows = dataset_rows(store, name, frames[name], standardizer, seed, resamples)
+        people = identity_rows.dataset_identity_rows(store, name, frames[name], found_identities[name], seed)
+        rows = pd.concat([rows, people.assign(dataset=name)], ignore_index=True) if not people.empty else rows
         rows["params"] = [json.dumps({**json.loads(p), "run": run_key, "libraries": run_params["libraries"]}, sort_keys=True)
                           for p in rows["params"]]
         dataset_frames.append(rows)
@@ -420,6 +453,8 @@ def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractor
     dataset_table = dataset_table.astype({"value": "float64", "ci_low": "float64", "ci_high": "float64", "n": "int64"})
     vectors_by_dataset = {name: vectors.standardized_vectors(frames[name], standardizer) for name in chosen}
     pairs = pair_rows(vectors_by_dataset, seed) if len(chosen) > 1 else pair_rows({}, seed)
+    identity_pairs = identity_rows.pair_identity_rows(found_identities, seed)
+    pairs = pd.concat([pairs, identity_pairs], ignore_index=True) if not identity_pairs.empty else pairs
     embedding_table = pd.DataFrame(columns=["method", "image_id", "x", "y", "params"])
     if embed and len(reference) > 3 and standardizer["columns"]:
         all_vectors = vectors.standardized_vectors(reference, standardizer)
