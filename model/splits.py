@@ -7,6 +7,10 @@ Strategies:
 * ``group``: the same proportions, but whole groups (videos, identities) go to one side, so frames
   of one video never sit on both sides. Groups come from ``images.group_id`` or, when a
   ``group_pattern`` is given, from that regular expression over each relative path.
+* ``identity``: as ``group``, with the identities of the faces as groups (clusters of the stored
+  face descriptors at dlib's same-person threshold, see :mod:`dsanalysis.traits.identity_rows`;
+  ``traits --extractors faces,identity`` first), so no person is on both sides; an image without a
+  face is a group of its own. The split is checked to leak no identity.
 * ``source``: the dataset's own split: ``test`` images (or ``validation`` ones when the dataset has
   no ``test`` split) are the test part, ``train`` images the training part, from which the
   validation part is carved at random as above.
@@ -29,7 +33,11 @@ from dsanalysis.errors import UserError
 from dsanalysis.provenance import stable_key
 from dsanalysis.store import Store
 
-STRATEGIES = ("random", "group", "source")
+STRATEGIES = ("random", "group", "source", "identity")
+#: Strategies that keep whole groups on one side.
+GROUPED = ("group", "identity")
+#: splits.group_source of an identity split.
+IDENTITY_SOURCE = "face_descriptors identities"
 PARTS = ("train", "validation", "test")
 #: Fewest images of each class every used part must hold.
 MIN_PER_CLASS = 2
@@ -52,12 +60,14 @@ class SplitSettings:
             raise UserError(f"--test-fraction must be between 0 and 1, not {self.test_fraction}")
         if not 0 <= self.validation_fraction < 1:
             raise UserError(f"--validation-fraction must be in [0, 1), not {self.validation_fraction}")
+        if self.strategy == "identity" and self.group_pattern:
+            raise UserError("--group-pattern does not apply to --split identity, whose groups are the faces' identities")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> SplitSettings:
         pattern = row.get("group_source")
         return cls(row["strategy"], float(row["test_fraction"]), float(row["validation_fraction"]), int(row["seed"]),
-                   pattern if pattern and pattern != "images.group_id" else None)
+                   pattern if pattern and pattern not in ("images.group_id", IDENTITY_SOURCE) else None)
 
 
 @dataclass(frozen=True)
@@ -153,20 +163,37 @@ def _assign(images: pd.DataFrame, settings: SplitSettings) -> np.ndarray:
                             f"for --split source (it has: {', '.join(have)})")
         part[source == test_name] = "test"
         part[(source != test_name) & (source != "train")] = "unused"
-    elif settings.strategy == "group":
+    elif settings.strategy in GROUPED:
         groups = _groups(images, settings.group_pattern)
         part[_grouped(labels, groups, settings.test_fraction, rng)] = "test"
     else:
         part[_stratified(labels, settings.test_fraction, rng)] = "test"
     if settings.validation_fraction > 0:
         train = np.flatnonzero(part == "train")
-        if settings.strategy == "group":
+        if settings.strategy in GROUPED:
             chosen = _grouped(labels[train], _groups(images.iloc[train], settings.group_pattern),
                               settings.validation_fraction, rng)
         else:
             chosen = _stratified(labels[train], settings.validation_fraction, rng)
         part[train[chosen]] = "validation"
     return part
+
+
+def _with_identity_groups(store: Store, images: pd.DataFrame) -> pd.DataFrame:
+    """``images`` with each face's identity as its group_id (None without a face)."""
+    from dsanalysis.traits.identity_rows import identity_groups
+
+    return images.assign(group_id=identity_groups(store, images).to_numpy(dtype=object))
+
+
+def _check_identity_disjoint(dataset: str, identity: np.ndarray, part: np.ndarray) -> None:
+    """Raise RuntimeError when an identity split put one identity in the test and the training parts."""
+    from dsanalysis.traits.identities import identity_leakage
+
+    faces = pd.notna(identity)
+    leaked, _ = identity_leakage(identity[faces], part[faces])
+    if leaked:
+        raise RuntimeError(f"identity split of {dataset!r} leaks {leaked} test faces' identities into training")
 
 
 def _check_counts(dataset: str, images: pd.DataFrame, part: np.ndarray, settings: SplitSettings) -> None:
@@ -205,7 +232,11 @@ def dataset_split(store: Store, dataset: str, settings: SplitSettings | None = N
     images_key, split_id = _keys(images, dataset, settings)
     if not store.query("model_split_get", split_id=split_id).empty:
         return Split(split_id, dataset, settings, store.query("model_split_members", split_id=split_id))
+    if settings.strategy == "identity":
+        images = _with_identity_groups(store, images)
     part = _assign(images, settings)
+    if settings.strategy == "identity":
+        _check_identity_disjoint(dataset, images["group_id"].to_numpy(dtype=object), part)
     _check_counts(dataset, images, part, settings)
     members = pd.DataFrame({"image_id": images["image_id"].astype("int64"), "part": part.astype(str)})
     members = members[members["part"] != "unused"].reset_index(drop=True)
@@ -214,7 +245,7 @@ def dataset_split(store: Store, dataset: str, settings: SplitSettings | None = N
         "split_id": split_id, "dataset": dataset, "strategy": settings.strategy,
         "test_fraction": settings.test_fraction,
         "validation_fraction": settings.validation_fraction, "seed": settings.seed,
-        "group_source": settings.group_pattern or ("images.group_id" if settings.strategy == "group" else None),
+        "group_source": settings.group_pattern or {"group": "images.group_id", "identity": IDENTITY_SOURCE}.get(settings.strategy),
         "images_key": images_key,
         "n_train": int(counts.get("train", 0)), "n_validation": int(counts.get("validation", 0)),
         "n_test": int(counts.get("test", 0)), "package_version": __version__,

@@ -24,9 +24,10 @@ HELP = "train Meso-4 (or another registered architecture) on one dataset"
 
 def add_split_arguments(parser: argparse.ArgumentParser, title: str) -> None:
     group = parser.add_argument_group(title)
-    group.add_argument("--split", dest="split_strategy", choices=["random", "group", "source"],
+    group.add_argument("--split", dest="split_strategy", choices=["random", "group", "source", "identity"],
                        help="random: stratified by label (the default); group: whole groups (videos, identities) on one side; "
-                       "source: the dataset's own train/test (or validation) folders")
+                       "source: the dataset's own train/test (or validation) folders; identity: whole people on one side, "
+                       "from the face descriptors (run `traits --extractors faces,identity` first)")
     group.add_argument("--test-fraction", type=float, help="share of each class in the test part (default 0.3)")
     group.add_argument("--validation-fraction", type=float,
                        help="share of the training part held out for validation/early stopping (default 0.1; 0: none)")

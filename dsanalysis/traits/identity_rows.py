@@ -185,5 +185,5 @@ def identity_groups(store: Store, images: pd.DataFrame) -> pd.Series:
     found = dataset_identities(store, dataset)
     if found is None:
         raise UserError(f"no image of {dataset!r} has a face descriptor (no face found): --split identity needs faces")
-    groups = pd.Series([f"identity:{k}" for k in found.identity], index=found.image_ids)
-    return images["image_id"].map(groups).astype(object).where(lambda s: s.notna(), None).reset_index(drop=True)
+    groups = {int(i): f"identity:{k}" for i, k in zip(found.image_ids, found.identity, strict=True)}
+    return pd.Series([groups.get(int(i)) for i in images["image_id"]], dtype=object)
