@@ -120,3 +120,15 @@ def test_report_and_figures_default_to_the_same_place_for_a_store(cli, tmp_path,
     assert (tmp_path / "reports" / store.stem / "index.html").is_file()
     assert sorted(p.name for p in (tmp_path / "reports" / store.stem / "figures").iterdir()) == [
         "matrix_accuracy.svg", "matrix_auc.svg"]
+
+
+@pytest.mark.parametrize("k", [3, 5, 12])
+def test_critical_difference_diagram_has_no_blank_band(tmp_path, k):
+    """The axes span what is drawn: ink from near the top to near the bottom of the saved figure (it was ~40% blank)."""
+    names = [f"dataset_{i}" for i in range(k)]
+    ranks = pd.DataFrame({"dataset": names, "mean_rank": np.linspace(1.2, k - 0.2, k)})
+    save_figure(critical_difference_diagram(ranks, STYLE, critical_difference=1.9), tmp_path / "cd", ("png",), STYLE)
+    pixels = np.asarray(Image.open(tmp_path / "cd.png").convert("L"))
+    inked = np.flatnonzero((pixels < 250).any(axis=1))
+    margin = 0.2 * STYLE.png_dpi  # savefig's own padding is 0.1 inch
+    assert inked[0] < margin and pixels.shape[0] - 1 - inked[-1] < margin  # no blank band above or below
