@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dsanalysis.report.downloads import csv_link
 from dsanalysis.report.filters import FILTERS
 
 
@@ -20,6 +21,7 @@ def environment():  # noqa: ANN201 - jinja2 is imported lazily
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    env.filters["csv_link"] = csv_link
     return env
 
 

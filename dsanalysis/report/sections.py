@@ -79,10 +79,33 @@ def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     return {"figures": figures, "cells": _records(cells), "reading": reading, "video_cells": _records(videos)}
 
 
-def _uris(figures: dict[str, Any], style: FigureStyle) -> list[dict[str, str]]:
+def _uris(figures: dict[str, Any], style: FigureStyle) -> list[dict[str, Any]]:
+    """Each figure as name, SVG data URI and whether it spans two columns (shown wide)."""
     from dsanalysis.figures.export import svg_data_uri
 
-    return [{"name": name, "uri": svg_data_uri(figure, style)} for name, figure in figures.items()]
+    return [{"name": name, "uri": svg_data_uri(figure, style), "wide": figure.get_figwidth() > 1.5 * style.column_width_in}
+            for name, figure in figures.items()]
+
+
+def _section_curves(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    from dsanalysis.figures.study import curve_figures
+
+    figures = curve_figures(store, style)
+    return {"figures": _uris(figures, style)} if figures else None
+
+
+def _section_training(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    from dsanalysis.figures.study import training_figures
+
+    figures = training_figures(store, style)
+    if not figures:
+        return None
+    runs = store.query("runs")
+    runs = runs[(runs["kind"] == "trained") & (runs["status"] == "complete")]
+    keep = ["train_dataset", "config_name", "seed", "epochs_run", "learned", "validation_auc", "validation_auc_ci_low",
+            "validation_auc_ci_high", "learned_reason", "run_id"]
+    return {"figures": _uris(figures, style),
+            "runs": _records(runs.sort_values(["train_dataset", "config_name", "seed"])[keep])}
 
 
 def _notes_of(store: Store, analysis: str, sections: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
@@ -175,19 +198,55 @@ def _section_subgroups(store: Store, style: FigureStyle) -> dict[str, Any] | Non
     }
 
 
-def _section_methods(store: Store, style: FigureStyle) -> dict[str, Any]:
+def _flat_settings(text: str | None, prefix: str = "") -> dict[str, Any]:
+    """A stored JSON settings object as setting -> value, nested objects flattened to dotted names and lists
+    joined with commas; {} for no settings."""
     import json
 
+    data = json.loads(text) if isinstance(text, str) and text else (text or {})
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flat_settings(value, f"{name}."))  # type: ignore[arg-type]
+        elif isinstance(value, bool):
+            flat[name] = "true" if value else "false"  # as written in a study file, not Python's True
+        else:
+            flat[name] = ", ".join(map(str, value)) if isinstance(value, list) else value
+    return flat
+
+
+def _settings_table(columns: dict[str, str | None]) -> dict[str, Any]:
+    """Settings side by side: a row per setting, a column per heading of ``columns`` (heading -> JSON text).
+
+    Returns
+    -------
+    dict
+        columns (the headings), rows (setting, values: one per column, None where a column lacks the setting)
+        and records (the same rows as dicts, for the CSV download).
+    """
+    flat = {heading: _flat_settings(text) for heading, text in columns.items()}
+    names = list(dict.fromkeys(name for values in flat.values() for name in values))
+    rows = [{"setting": name, "values": [flat[h].get(name) for h in columns]} for name in names]
+    records = [{"setting": r["setting"], **dict(zip(columns, r["values"], strict=True))} for r in rows]
+    return {"columns": list(columns), "rows": rows, "records": records}
+
+
+def _section_methods(store: Store, style: FigureStyle) -> dict[str, Any]:
     splits = store.query("report_splits")
-    evaluations = store.query("report_evaluation_settings")
-    analyses = store.query("report_analyses")
+    evaluations = _records(store.query("report_evaluation_settings"))
+    analyses = _records(store.query("report_analyses"))
     traits = store.query("report_trait_extractors")
-    configs = store.query("report_runs_overview")
+    configs = _records(store.query("report_runs_overview"))
     return {
         "splits": _records(splits),
-        "configs": [{**r, "settings": json.loads(r["config"]) if r["config"] else {}} for r in _records(configs)],
-        "evaluations": _records(evaluations),
-        "analyses": [{**r, "settings": json.loads(r["params"]) if r["params"] else {}} for r in _records(analyses)],
+        "configs": configs,
+        "config_settings": _settings_table({f"{c['arch']} / {c['config_name']}": c["config"] for c in configs}),
+        "evaluations": evaluations,
+        "evaluation_settings": _settings_table({f"resize {e['resize']} ({e['evaluations']} evaluations)": e["params"]
+                                                for e in evaluations}),
+        "analyses": analyses,
+        "analysis_settings": _settings_table({a["name"]: a["params"] for a in analyses}),
         "extractors": _records(traits),
     }
 
@@ -223,6 +282,8 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     columns = [(t, h) for t, h in TRAIT_COLUMNS.items() if t in wide.columns]
     table = [{"dataset": name, "values": [None if pd.isna(wide.at[name, t]) else float(wide.at[name, t]) for t, _ in columns]}
              for name in wide.index]
+    table_records = [{"dataset": row["dataset"], **{t: v for (t, _), v in zip(columns, row["values"], strict=True)}}
+                     for row in table]
 
     figures = []
     shares = overall[overall["trait"].str.startswith("ita_category.share.")].assign(
@@ -250,7 +311,8 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
         "straddling a train/test split inflate test accuracy."
     )
     return {
-        "columns": [h for _, h in columns], "table": table, "figures": figures, "reading": reading,
+        "columns": [h for _, h in columns], "table": table, "table_records": table_records, "figures": figures,
+        "reading": reading,
         "audit": _shortcut_audit(store),
         "duplicates": _records(duplicates[["dataset", "value", "n"]]),
         "leakage": _records(leakage.assign(split_id=leakage["trait"].str.removeprefix("split_leakage_test_share."))
@@ -275,7 +337,7 @@ def _shortcut_audit(store: Store) -> dict[str, Any] | None:
             "datasets": int(audit["dataset"].nunique()), "descriptors": int(len(audit)), "others": AUDIT_ROWS}
 
 
-#: thumbnails shown per dataset in the map section
+#: example images shown per dataset, half real and half fake
 THUMBNAILS = 6
 
 
@@ -297,6 +359,18 @@ def _thumbnail_uri(path: str, side: int = 96) -> str | None:
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _section_examples(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    """Labelled real and fake example images of each dataset (small JPEG thumbnails), or None when no file can
+    be read any more."""
+    datasets = []
+    for dataset, part in store.query("report_thumbnails", per_dataset=THUMBNAILS).groupby("dataset", sort=True):
+        images = [{"uri": uri, "label": row.label, "path": row.rel_path}
+                  for row in part.itertuples(index=False) if (uri := _thumbnail_uri(row.path))]
+        if images:
+            datasets.append({"dataset": dataset, "images": images})
+    return {"datasets": datasets, "per_class": THUMBNAILS // 2} if datasets else None
+
+
 def _section_embedding(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.export import png_data_uri
     from dsanalysis.figures.study import embedding_figures
@@ -306,24 +380,22 @@ def _section_embedding(store: Store, style: FigureStyle) -> dict[str, Any] | Non
         return None
     points = store.query("report_embedding")
     figure = figures["umap_map"]
-    thumbs = []
-    for dataset, part in store.query("report_thumbnails", per_dataset=THUMBNAILS).groupby("dataset", sort=True):
-        images = [{"uri": uri, "label": row.label, "path": row.rel_path}
-                  for row in part.itertuples(index=False) if (uri := _thumbnail_uri(row.path))]
-        thumbs.append({"dataset": dataset, "images": images})
-    params = points["params"].iloc[0] if "params" in points.columns else ""
+    params = points["params"].iloc[0] if "params" in points.columns else None
     reading = (
         f"Every image ({len(points):,}) placed on a 2-D map by UMAP of its standardized descriptors (quality, face "
         "geometry, skin tone). Datasets that occupy separate regions differ in how their images look, whatever their "
         "labels; real and fake mixing within a dataset's region means the descriptors alone do not separate them."
     )
-    return {"uri": png_data_uri(figure, style, dpi=150), "thumbnails": thumbs, "reading": reading, "params": params}
+    return {"uri": png_data_uri(figure, style, dpi=150), "reading": reading, "settings": _settings_table({"value": params})}
 
 
 #: (section, builder) in page order; builders return None when the store holds nothing for them.
 SECTIONS: list[tuple[Section, Any]] = [
     (Section("summary", "Study summary", "summary.html"), _section_summary),
+    (Section("examples", "Example images", "examples.html"), _section_examples),
     (Section("matrix", "Cross-dataset matrix", "matrix.html"), _section_matrix),
+    (Section("curves", "Scores and detection curves", "curves.html"), _section_curves),
+    (Section("training", "Training curves", "training.html"), _section_training),
     (Section("ranking", "Dataset ranking", "ranking.html"), _section_ranking),
     (Section("traits", "Dataset traits", "traits.html"), _section_traits),
     (Section("traits_performance", "Traits versus performance", "traits_performance.html"), _section_traits_performance),
