@@ -50,7 +50,7 @@ def add_traits(store: Path) -> None:
     datasets = [d for (d,) in con.execute("SELECT dataset FROM datasets ORDER BY dataset").fetchall()]
     rows = []
     for k, name in enumerate(datasets):
-        rows += [(name, "images", "all", 6.0, None, None, 6), (name, "vendi_score", "all", 2.0 + k, None, None, 6),
+        rows += [(name, "images", "all", 6.0, None, None, 6), (name, "descriptor_vendi_score", "all", 2.0 + k, None, None, 6),
                  (name, "near_duplicate_rate", "all", 0.2 if k == 0 else 0.0, None, None, 6),
                  (name, "jpeg_quality.smd", "all", -0.9 if k == 0 else 0.1, -1.2 if k == 0 else -0.3, -0.6 if k == 0 else 0.5, 6)]
         rows += [(name, f"ita_category.share.{c}", "all", s, None, None, 6)

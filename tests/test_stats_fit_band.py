@@ -33,7 +33,7 @@ def test_no_band_from_two_points_or_a_constant_trait(values):
 
 
 def test_leading_traits_follow_the_permutation_p_value_and_fall_back_to_key_traits():
-    traits = pd.DataFrame({"dataset": list("abcd") * 3, "trait": ["t1"] * 4 + ["t2"] * 4 + ["vendi_score"] * 4,
+    traits = pd.DataFrame({"dataset": list("abcd") * 3, "trait": ["t1"] * 4 + ["t2"] * 4 + ["descriptor_vendi_score"] * 4,
                            "value": [1, 2, 3, 4, 4, 1, 3, 2, 5, 6, 7, 9.0]})
     scores = pd.DataFrame({"dataset": list("abcd"), "score": [0.5, 0.6, 0.7, 0.8]})
     correlations = pd.DataFrame({"trait": ["t1", "t2"], "method": ["pearson"] * 2, "r": [1.0, -0.2],
@@ -41,7 +41,7 @@ def test_leading_traits_follow_the_permutation_p_value_and_fall_back_to_key_trai
     points, fits = trait_scatter(traits, scores, correlations, leading=1)
     assert set(points["trait"]) == {"t1"} and set(fits["trait"]) == {"t1"}
     points, fits = trait_scatter(traits[traits["dataset"].isin(["a", "b"])], scores, None)
-    assert set(points["trait"]) == {"vendi_score"} and fits.empty  # two datasets: points, no band
+    assert set(points["trait"]) == {"descriptor_vendi_score"} and fits.empty  # two datasets: points, no band
 
 
 def _chance_scores(high: list[float]) -> pd.DataFrame:

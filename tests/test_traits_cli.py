@@ -48,7 +48,7 @@ def test_quality_traits_fill_the_tables_and_a_second_run_reuses_every_image(cli,
         assert "seed" in json.loads(traits.loc[("sharpness.mean", "all"), "params"])
         pairs = store.query("dataset_pair_traits")
         assert {(r.dataset_a, r.dataset_b) for r in pairs.itertuples()} == {("a", "b"), ("b", "a")}
-        assert set(pairs["trait"]) == {"frechet_distance", "mmd_squared", "precision", "recall", "density", "coverage"}
+        assert set(pairs["trait"]) == {f"descriptor_{t}" for t in ("frechet_distance", "mmd_squared", "precision", "recall", "density", "coverage")}
     stored = _count(store_path, "image_traits")
     second = cli("traits", "--extractors", "quality", "--jobs", "1", "--no-embedding", "--bootstrap", "50")
     assert second.code == 0, second.err
@@ -117,7 +117,7 @@ def test_full_traits_on_real_faces_with_split_leakage_and_umap(cli, store_path, 
         traits = store.query("dataset_traits", dataset="meso").set_index(["trait", "class"])
         assert ("split_leakage_pairs.s1", "all") in traits.index
         assert traits.loc[("ita_category.entropy", "all"), "n"] >= 16
-        assert 1.0 <= traits.loc[("vendi_score", "all"), "value"] <= 20
+        assert 1.0 <= traits.loc[("descriptor_vendi_score", "all"), "value"] <= 20
         embedded = store.con.execute("SELECT count(*) FROM embeddings WHERE method = 'umap_descriptors'").fetchone()[0]
         assert embedded == 40
     again = cli("traits", "--jobs", "2", "--bootstrap", "50")
@@ -162,3 +162,29 @@ def test_traits_up_to_date_follows_the_images(cli, tmp_path, store_path):
     assert cli("ingest", "u", root).code == 0
     with open_store(store_path, read_only=True) as store:
         assert not traits_up_to_date(store, ["u"], ["quality"])  # a new image: its descriptors and the summary are due
+
+
+def test_user_embeddings_get_the_same_computations_under_their_own_names(cli, store_path, two_small_datasets, tmp_path):
+    """traits --embeddings: embedding_* traits beside the descriptor_* ones, pair distances and a second UMAP map;
+    a dataset whose images all share one vector has an embedding Vendi score of 1 (one effective image)."""
+    with open_store(store_path, read_only=True) as store:
+        images = store.con.execute("SELECT dataset, content_hash FROM images ORDER BY image_id").df()
+    rng = np.random.default_rng(0)
+    vectors = np.where((images["dataset"] == "a").to_numpy()[:, None], np.ones((len(images), 8)),
+                       rng.normal(size=(len(images), 8)))
+    np.savez(tmp_path / "emb.npz", content_hash=images["content_hash"].to_numpy(dtype=str), vectors=vectors)
+    result = cli("traits", "--extractors", "quality", "--jobs", "1", "--bootstrap", "0", "--embeddings", tmp_path / "emb.npz")
+    assert result.code == 0, result.err
+    with open_store(store_path, read_only=True) as store:
+        traits = store.query("dataset_traits").set_index(["dataset", "trait", "class"])["value"]
+        assert traits[("a", "embedding_vendi_score", "all")] == pytest.approx(1.0)
+        assert traits[("b", "embedding_vendi_score", "all")] > 3
+        assert ("a", "descriptor_vendi_score", "all") in traits.index
+        params = json.loads(store.query("dataset_traits", dataset="a", trait_like="embedding_vendi_score")["params"].iloc[0])
+        assert params["representation"] == "user embeddings" and params["file"] == "emb.npz" and params["dimensions"] == 8
+        pairs = set(store.query("dataset_pair_traits")["trait"])
+        assert {"embedding_frechet_distance", "descriptor_frechet_distance"} <= pairs
+        methods = store.con.execute("SELECT method, count(*) FROM embeddings GROUP BY ALL ORDER BY 1").fetchall()
+        assert methods == [("umap_descriptors", 22), ("umap_embeddings", 22)]
+    bad = cli("traits", "--extractors", "quality", "--embeddings", tmp_path / "missing.npz")
+    assert bad.code == 1 and "embeddings file" in bad.err and "does not exist" in bad.err

@@ -65,3 +65,9 @@ def test_wrong_kind_of_file_and_missing_arrays(tmp_path):
         load_embeddings(tmp_path / "e.npz")
     with pytest.raises(UserError, match="does not exist"):
         load_embeddings(tmp_path / "none.npz")
+
+
+def test_an_npz_with_object_arrays_is_refused_without_unpickling(tmp_path):
+    np.savez(tmp_path / "e.npz", path=np.array(["a", "b"], dtype=object), vectors=np.eye(2))
+    with pytest.raises(UserError, match="not object arrays"):
+        load_embeddings(tmp_path / "e.npz")

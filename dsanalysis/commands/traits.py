@@ -38,7 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes for per-image work (default: CPU cores, at most 4)")
     parser.add_argument("--seed", type=int, default=0, help="seed for bootstrap, subsampling and UMAP (default 0)")
     parser.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for confidence intervals (default 200)")
-    parser.add_argument("--no-embedding", action="store_true", help="skip the joint UMAP map")
+    parser.add_argument("--no-embedding", action="store_true", help="skip the joint UMAP maps")
+    parser.add_argument("--embeddings", metavar="FILE", default=None,
+                        help="your own image embeddings (.parquet or .npz keyed by content_hash or path): diversity, "
+                        "pair distances and a UMAP map are also computed on them (embedding_* traits)")
     parser.add_argument("--deepface-home", metavar="DIR", default=None,
                         help="folder holding .deepface/weights (default: $DEEPFACE_HOME, else your home folder)")
 
@@ -53,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--bootstrap must be 0 or more, not {args.bootstrap}")
     with open_store(args.store) as store:
         summary = run_traits(store, args.datasets, extractors=extractors, jobs=args.jobs, seed=args.seed,
-                             resamples=args.bootstrap, embed=not args.no_embedding, deepface_home=args.deepface_home)
+                             resamples=args.bootstrap, embed=not args.no_embedding, deepface_home=args.deepface_home,
+                             embeddings=args.embeddings)
     for line in summary.lines():
         print(line)
     return 0

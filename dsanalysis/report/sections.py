@@ -253,8 +253,9 @@ def _section_methods(store: Store, style: FigureStyle) -> dict[str, Any]:
 
 #: dataset-level traits shown in the traits table, in this order, with their column headings
 TRAIT_COLUMNS = {
-    "images": "images", "real_fake_ratio": "real:fake", "groups": "groups", "vendi_score": "Vendi score",
-    "mean_pairwise_distance": "mean pairwise distance", "near_duplicate_rate": "near-duplicate rate",
+    "images": "images", "real_fake_ratio": "real:fake", "groups": "groups",
+    "descriptor_vendi_score": "descriptor Vendi score", "descriptor_mean_pairwise_distance": "descriptor spread",
+    "identity_vendi_score": "identity Vendi score", "near_duplicate_rate": "near-duplicate rate",
     "ita_category.entropy": "skin-tone entropy (nats)", "ita_category.simpson": "skin-tone Simpson",
     "ita_deg.mean": "mean ITA (deg)", "jpeg_quality.mean": "mean JPEG quality", "sharpness.mean": "mean sharpness",
     "noise_sigma.mean": "mean noise", "face_area_share.mean": "mean face share", "yaw_proxy.sd": "yaw spread (sd)",
@@ -317,7 +318,37 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
         "duplicates": _records(duplicates[["dataset", "value", "n"]]),
         "leakage": _records(leakage.assign(split_id=leakage["trait"].str.removeprefix("split_leakage_test_share."))
                             [["dataset", "split_id", "value", "n"]]),
+        "identities": _identities(store, traits),
     }
+
+
+#: per-dataset identity traits shown in the identity table (class 'all' unless given), with their headings
+IDENTITY_COLUMNS = {
+    ("identities_at_0.5", "all"): "identities at 0.5", ("identities", "all"): "identities at 0.6",
+    ("identities_at_0.7", "all"): "identities at 0.7", ("images_per_identity", "all"): "images per identity",
+    ("identity_largest_share", "all"): "largest identity share", ("identity_entropy", "all"): "identity entropy (nats)",
+    ("identity_vendi_score", "all"): "identity Vendi score",
+    ("fake_identity_in_real_share", "fake"): "fakes showing a real identity",
+    ("identity_coverage", "all"): "images with a face descriptor",
+}
+
+
+def _identities(store: Store, traits: pd.DataFrame) -> dict[str, Any] | None:
+    """Who is in each dataset: the stored identity traits per dataset, and the stored identity-leakage warnings;
+    None when no dataset has identity traits."""
+    keys = pd.MultiIndex.from_frame(traits[["trait", "class"]])
+    shown = traits[keys.isin(list(IDENTITY_COLUMNS))]
+    if shown.empty:
+        return None
+    wide = shown.pivot_table(index="dataset", columns=["trait", "class"], values="value", aggfunc="first")
+    columns = [(key, heading) for key, heading in IDENTITY_COLUMNS.items() if key in wide.columns]
+    rows = [{"dataset": name, "values": [None if pd.isna(wide.at[name, key]) else float(wide.at[name, key])
+                                         for key, _ in columns]} for name in wide.index]
+    leakage = store.query("identity_leakage")
+    return {"columns": [heading for _, heading in columns], "rows": rows,
+            "leakage": _records(leakage[leakage["warning"].fillna(False).astype(bool)]),
+            "threshold": float(leakage["warning_threshold"].dropna().iloc[0]) if leakage["warning_threshold"].notna().any()
+            else None}
 
 
 def _shortcut_audit(store: Store) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 #: traits drawn against the generalization score when no correlation can rank them (n < 3)
-KEY_TRAITS = ("vendi_score", "ita_category.entropy", "near_duplicate_rate", "jpeg_quality.mean")
+KEY_TRAITS = ("descriptor_vendi_score", "ita_category.entropy", "near_duplicate_rate", "jpeg_quality.mean")
 #: the score of a detector that guesses: accuracy and AUC on a balanced test set
 CHANCE = 0.5
 

@@ -285,20 +285,11 @@ def dataset_rows(store: Store, dataset: str, frame: pd.DataFrame, standardizer: 
         out.loc[reasons, "params"] = [json.dumps({**base_params, "missing_reason": r}, sort_keys=True)
                                       for r in out.loc[reasons, "missing_reason"]]
         out = out.drop(columns="missing_reason")
-    extra = []
-    vectors_all = vectors.standardized_vectors(frame, standardizer)
-    vector_params = {"descriptors": standardizer["columns"], "log1p": standardizer["log1p"],
-                     "standardized_on": standardizer["reference"], "missing": "set to the reference mean",
-                     "seed": seed, "max_exact": diversity.MAX_EXACT_IMAGES}
-    for klass in ("all", "real", "fake"):
-        mask = np.ones(len(frame), bool) if klass == "all" else (frame["label"] == klass).to_numpy()
-        x = vectors_all[mask]
-        rows = diversity.subsample(len(x), diversity.MAX_EXACT_IMAGES, seed)
-        params = json.dumps({**vector_params, "n_used": int(len(rows)), "kernel": "cosine"}, sort_keys=True)
-        extra.append({"trait": "vendi_score", "class": klass, "value": diversity.vendi_score(x[rows]), "n": len(x), "params": params})
-        params = json.dumps({**vector_params, "n_used": int(len(rows)), "metric": "euclidean"}, sort_keys=True)
-        extra.append({"trait": "mean_pairwise_distance", "class": klass, "value": diversity.mean_pairwise_distance(x[rows]),
-                      "n": len(x), "params": params})
+    vector_params = {"representation": "descriptors", "descriptors": standardizer["columns"],
+                     "log1p": standardizer["log1p"], "standardized_on": standardizer["reference"],
+                     "missing": "set to the reference mean"}
+    extra = vector_rows(DESCRIPTOR_PREFIX, vectors.standardized_vectors(frame, standardizer),
+                        frame["label"].to_numpy(), vector_params, seed)
     if "phash" in frame:
         hashed = frame[frame["phash"].notna()].reset_index(drop=True)
         rows = diversity.subsample(len(hashed), duplicates.MAX_EXACT_IMAGES, seed)
@@ -386,8 +377,37 @@ def audit_shortcuts(store: Store, frames: dict[str, pd.DataFrame], seed: int) ->
     return lines
 
 
-def pair_rows(vectors_by_dataset: dict[str, np.ndarray], seed: int) -> pd.DataFrame:
-    """Frechet distance, MMD and PRDC for every ordered pair of datasets (PRDC: dataset_a is the reference)."""
+#: names of the traits computed on the 19 standardized descriptors (descriptor_vendi_score, ...) and on
+#: user-supplied embeddings (embedding_vendi_score, ...): each name says which representation it measures
+DESCRIPTOR_PREFIX, EMBEDDING_PREFIX = "descriptor_", "embedding_"
+
+
+def vector_rows(prefix: str, x_all: np.ndarray, labels: np.ndarray, params: dict, seed: int) -> list[dict]:
+    """Vendi score and mean pairwise distance of one dataset's image vectors, per class ('all', 'real', 'fake').
+
+    Returns
+    -------
+    list of dict
+        trait (``prefix`` + vendi_score / mean_pairwise_distance), class, value, n, params (JSON).
+    """
+    rows = []
+    base = {**params, "seed": seed, "max_exact": diversity.MAX_EXACT_IMAGES}
+    for klass in ("all", "real", "fake"):
+        x = x_all if klass == "all" else x_all[labels == klass]
+        used = diversity.subsample(len(x), diversity.MAX_EXACT_IMAGES, seed)
+        vendi = diversity.vendi_score(x[used]) if len(used) else np.nan
+        spread = diversity.mean_pairwise_distance(x[used]) if len(used) > 1 else np.nan
+        rows.append({"trait": f"{prefix}vendi_score", "class": klass, "value": vendi, "n": len(x),
+                     "params": json.dumps({**base, "n_used": int(len(used)), "kernel": "cosine"}, sort_keys=True)})
+        rows.append({"trait": f"{prefix}mean_pairwise_distance", "class": klass, "value": spread, "n": len(x),
+                     "params": json.dumps({**base, "n_used": int(len(used)), "metric": "euclidean"}, sort_keys=True)})
+    return rows
+
+
+def pair_rows(vectors_by_dataset: dict[str, np.ndarray], seed: int, prefix: str = DESCRIPTOR_PREFIX,
+              params: dict | None = None) -> pd.DataFrame:
+    """Frechet distance, MMD and PRDC for every ordered pair of datasets (PRDC: dataset_a is the reference),
+    each trait named ``prefix`` + its name (``descriptor_frechet_distance``, ...)."""
     rows = []
     names = list(vectors_by_dataset)
     for a in names:
@@ -400,7 +420,8 @@ def pair_rows(vectors_by_dataset: dict[str, np.ndarray], seed: int) -> pd.DataFr
             xs = x[diversity.subsample(len(x), distances.MAX_EXACT_IMAGES, seed)]
             ys = y[diversity.subsample(len(y), distances.MAX_EXACT_IMAGES, seed + 1)]
             bandwidth = distances.median_bandwidth(xs, ys)
-            base = {"seed": seed, "max_exact": distances.MAX_EXACT_IMAGES, "n_used_a": len(xs), "n_used_b": len(ys)}
+            base = {**(params or {"representation": "descriptors"}), "seed": seed, "max_exact": distances.MAX_EXACT_IMAGES,
+                    "n_used_a": len(xs), "n_used_b": len(ys)}
             values = {"frechet_distance": (distances.frechet_distance(x, y), {"moments": "all images"}),
                       "mmd_squared": (distances.mmd_squared(xs, ys, bandwidth),
                                       {"kernel": "gaussian", "bandwidth": bandwidth, "bandwidth_rule": "median pooled distance",
@@ -408,18 +429,70 @@ def pair_rows(vectors_by_dataset: dict[str, np.ndarray], seed: int) -> pd.DataFr
             for name, value in distances.prdc(xs, ys).items():
                 values[name] = (value, {"k": distances.PRDC_K, "reference": "dataset_a"})
             for trait, (value, params) in values.items():
-                rows.append({"dataset_a": a, "dataset_b": b, "trait": trait, "value": value, "n_a": len(x), "n_b": len(y),
+                rows.append({"dataset_a": a, "dataset_b": b, "trait": prefix + trait, "value": value, "n_a": len(x), "n_b": len(y),
                              "params": json.dumps({**base, **params}, sort_keys=True)})
     return pd.DataFrame(rows, columns=["dataset_a", "dataset_b", "trait", "value", "n_a", "n_b", "params"])
 
 
+def _user_vectors(user: Any, frames: dict[str, pd.DataFrame], images: pd.DataFrame,
+                  summary: TraitsSummary) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per dataset, its images' user-supplied vectors and the mask of ``frames[name]`` rows that have one;
+    datasets below :data:`user_embeddings.MIN_COVERAGE` are left out, with a note."""
+    from dsanalysis.traits.user_embeddings import MIN_COVERAGE, image_vectors
+
+    keys = images[["image_id", "content_hash", "path", "rel_path"]].drop_duplicates("image_id")
+    out = {}
+    for name, frame in frames.items():
+        located = frame[["image_id"]].merge(keys, on="image_id", how="left")
+        x, found = image_vectors(user, located)
+        share = found.mean() if len(found) else 0.0
+        if share < MIN_COVERAGE:
+            summary.notes.append(f"{name}: {found.sum()} of {len(found)} images have a vector in {user.source} "
+                                 f"(under {MIN_COVERAGE:.0%}): no embedding traits")
+            continue
+        if share < 1:
+            summary.notes.append(f"{name}: embedding traits on the {found.sum()} of {len(found)} images with a vector "
+                                 f"in {user.source}")
+        out[name] = (x, found)
+    return out
+
+
+def _user_umap(user: Any, user_vectors: dict[str, tuple[np.ndarray, np.ndarray]], frames: dict[str, pd.DataFrame],
+               seed: int, run_key: str, store: Store, summary: TraitsSummary) -> pd.DataFrame:
+    """The joint UMAP map of the user-supplied vectors (method ``umap_embeddings``), kept when unchanged."""
+    ids = np.concatenate([frames[name]["image_id"].to_numpy()[found] for name, (_, found) in user_vectors.items()])
+    x = np.concatenate([v for v, _ in user_vectors.values()])
+    if len(x) <= 3:
+        summary.notes.append("no UMAP map of the embeddings: too few images")
+        return pd.DataFrame(columns=["method", "image_id", "x", "y", "params"])
+    input_key = stable_key("umap_embeddings", seed, embedding.MAX_FIT_IMAGES, embedding.N_NEIGHBORS, embedding.MIN_DIST,
+                           user.sha256, ids.tolist())
+    stored = store.query("traits_embedding_params", method="umap_embeddings")["params"].tolist()
+    if len(stored) == 1 and json.loads(stored[0]).get("input_key") == input_key:
+        summary.notes.append("UMAP map of the embeddings unchanged: kept")
+        return pd.DataFrame(columns=["method", "image_id", "x", "y", "params"])
+    coords, params = embedding.umap_embedding(x, seed)
+    params.update({**user.params(), "datasets": sorted(user_vectors), "run": run_key, "input_key": input_key})
+    return pd.DataFrame({"method": "umap_embeddings", "image_id": ids.astype("int64"), "x": coords[:, 0],
+                         "y": coords[:, 1], "params": json.dumps(params, sort_keys=True)})
+
+
 def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractors: Sequence[str] = DEFAULT_EXTRACTORS,
                jobs: int = 1, seed: int = 0, resamples: int = 200, embed: bool = True,
-               deepface_home: str | None = None) -> TraitsSummary:
-    """Measure new images, then recompute every per-dataset, pair and embedding trait of ``datasets``."""
+               deepface_home: str | None = None, embeddings: str | None = None) -> TraitsSummary:
+    """Measure new images, then recompute every per-dataset, pair and embedding trait of ``datasets``.
+
+    ``embeddings``: a file of user-supplied image embeddings (:mod:`dsanalysis.traits.user_embeddings`);
+    the vector traits and a UMAP map are then also computed on them (``embedding_*``, ``umap_embeddings``).
+    """
     started = time.perf_counter()
     if jobs < 1:
         raise UserError(f"--jobs must be at least 1, not {jobs}")
+    user = None
+    if embeddings is not None:
+        from dsanalysis.traits.user_embeddings import load_embeddings
+
+        user = load_embeddings(embeddings)  # a bad file fails before any measuring
     chosen, images = _images(store, datasets)
     summary = TraitsSummary(chosen, images=len(images))
     if "deepface" in extractors:
@@ -448,11 +521,22 @@ def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractor
         rows["params"] = [json.dumps({**json.loads(p), "run": run_key, "libraries": run_params["libraries"]}, sort_keys=True)
                           for p in rows["params"]]
         dataset_frames.append(rows)
+    user_vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if user is not None:
+        user_vectors = _user_vectors(user, frames, images, summary)
+        for name, (x, found) in user_vectors.items():
+            labels = frames[name]["label"].to_numpy()[found]
+            rows = pd.DataFrame(vector_rows(EMBEDDING_PREFIX, x, labels, user.params(), seed)).assign(dataset=name)
+            rows["params"] = [json.dumps({**json.loads(p), "run": run_key}, sort_keys=True) for p in rows["params"]]
+            dataset_frames.append(rows)
     dataset_table = pd.concat(dataset_frames, ignore_index=True)
     dataset_table = dataset_table[["dataset", "trait", "class", "value", "ci_low", "ci_high", "n", "params"]]
     dataset_table = dataset_table.astype({"value": "float64", "ci_low": "float64", "ci_high": "float64", "n": "int64"})
     vectors_by_dataset = {name: vectors.standardized_vectors(frames[name], standardizer) for name in chosen}
     pairs = pair_rows(vectors_by_dataset, seed) if len(chosen) > 1 else pair_rows({}, seed)
+    if len(user_vectors) > 1:
+        user_pairs = pair_rows({name: x for name, (x, _) in user_vectors.items()}, seed, EMBEDDING_PREFIX, user.params())
+        pairs = pd.concat([pairs, user_pairs], ignore_index=True)
     identity_pairs = identity_rows.pair_identity_rows(found_identities, seed)
     pairs = pd.concat([pairs, identity_pairs], ignore_index=True) if not identity_pairs.empty else pairs
     embedding_table = pd.DataFrame(columns=["method", "image_id", "x", "y", "params"])
@@ -472,6 +556,9 @@ def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractor
                                             "x": coords[:, 0], "y": coords[:, 1], "params": json.dumps(params, sort_keys=True)})
     elif embed:
         summary.notes.append("no UMAP map: too few images or no usable descriptors")
+    if embed and user_vectors:
+        embedding_table = pd.concat([embedding_table, _user_umap(user, user_vectors, frames, seed, run_key, store, summary)],
+                                    ignore_index=True)
     with store.transaction():
         for view, frame, statement in (("traits_dataset_rows", dataset_table, "traits_replace_dataset_traits"),
                                        ("traits_pair_rows", pairs, "traits_replace_pair_traits"),

@@ -118,7 +118,12 @@ def _from_npz(path: Path) -> tuple[np.ndarray, str, np.ndarray]:
                 raise UserError(f"embeddings file {path}: needs arrays 'vectors' and 'content_hash' or 'path' "
                                 f"(has {', '.join(sorted(names)) or 'none'})")
             return archive[key], key, np.asarray(archive["vectors"], dtype=np.float64)
-    except (OSError, ValueError) as error:
+    except ValueError as error:
+        if "allow_pickle" in str(error):  # an object array: never unpickled (it could run code)
+            raise UserError(f"embeddings file {path}: save keys and vectors as plain arrays (e.g. np.asarray(keys, "
+                            "dtype=str)), not object arrays") from None
+        raise UserError(f"embeddings file {path} is not a readable .npz file: {str(error).splitlines()[0]}") from None
+    except OSError as error:
         raise UserError(f"embeddings file {path} is not a readable .npz file: {str(error).splitlines()[0]}") from None
 
 
