@@ -26,16 +26,19 @@ def interval_plot(
     reference: float | None = None,
     band_low: str | None = None,
     band_high: str | None = None,
+    missing_note: str | None = None,
 ) -> Figure:
     """Dots with horizontal interval bars, in the frame's row order (top = first row).
 
     ``series`` draws several estimates per label, offset vertically (e.g. in-domain and
     generalization score); ``band_low``/``band_high`` shade a reference range per row (e.g. the
-    range expected from size-matched random groups).
+    range expected from size-matched random groups); ``missing_note`` names a column whose text is
+    written, in the series' colour, where a row has no estimate (e.g. 'only 7 images (needs 10)'),
+    so a row without a dot says why instead of vanishing.
     """
     import matplotlib
 
-    for name in (label, estimate, low, high, *(c for c in (series, band_low, band_high) if c)):
+    for name in (label, estimate, low, high, *(c for c in (series, band_low, band_high, missing_note) if c)):
         if name not in frame.columns:
             raise ValueError(f"interval frame has no column {name!r}")
     labels = list(dict.fromkeys(frame[label].astype(str)))
@@ -58,10 +61,16 @@ def interval_plot(
             ax.errorbar((part[low] + part[high]) / 2, y, xerr=(part[high] - part[low]) / 2, fmt="none", capsize=2,
                         color=color)
             ax.plot(part[estimate], y, "o", ms=3.5, color=color, label=None if group is None else str(group))
+            if missing_note:
+                for yy, value, note in zip(y, part[estimate], part[missing_note], strict=True):
+                    if pd.isna(value):
+                        ax.text(0.01, yy, f"no estimate: {note}" if note else "no estimate", color=color, va="center",
+                                fontsize=style.font_size - 2, transform=ax.get_yaxis_transform())
         ax.set_yticks(range(len(labels)), list(reversed(labels)))
         if reference is not None:
             ax.axvline(reference, color="#777777", lw=0.8, ls="--")
         ax.set_xlabel(xlabel)
-        if series:
-            ax.legend(frameon=False, loc="best")
+        if series:  # below the axes: inside, it could cover a row's interval or note
+            figure.legend(*ax.get_legend_handles_labels(), frameon=False, loc="outside lower center",
+                          ncols=min(3, len(groups)))
     return figure

@@ -146,14 +146,15 @@ def subgroup_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
     if accuracy.empty:
         return {}
     attribute = accuracy.sort_values(["p_value", "gap"], ascending=[True, False])["attribute"].iloc[0]
+    # every in-domain subgroup is drawn: one without an estimate (too few images, one class) shows its stored reason
     part = metrics[(metrics["attribute"] == attribute) & (metrics["metric"] == "accuracy")
-                   & (metrics["train_dataset"] == metrics["eval_dataset"]) & metrics["value"].notna()]
-    if part.empty:
+                   & (metrics["train_dataset"] == metrics["eval_dataset"])]
+    if part["value"].isna().all():
         return {}
     part = part.assign(series=part["eval_dataset"].astype(str)).sort_values(["subgroup", "series"])
     return {f"subgroups_{attribute.replace('.', '_')}": interval_plot(
         part, style, label="subgroup", estimate="value", low="ci_low", high="ci_high", series="series",
-        xlabel=f"in-domain accuracy by {attribute}", reference=0.5)}
+        xlabel=f"in-domain accuracy by {attribute}", reference=0.5, missing_note="note")}
 
 
 #: every figure family, in the order the figures command writes them

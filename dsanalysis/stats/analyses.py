@@ -8,6 +8,7 @@ lists everything that could not be estimated and why. Writing is left to the cal
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -246,6 +247,21 @@ def _image_level(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Setti
 MAX_CATEGORIES = 20
 
 
+def quantile_bin_names(values: pd.Series, codes: pd.Series) -> pd.Series:
+    """The name of each value's quantile bin with the range of values the bin holds: 'q1: 0.000–0.184' (q1 lowest;
+    decimals for four significant digits of the whole spread, one number when both ends print alike), so a
+    reader sees what a bin means."""
+    spread = float(values.max() - values.min())
+    decimals = max(0, 3 - math.floor(math.log10(spread))) if spread > 0 else 3
+
+    def name(code: int, low: float, high: float) -> str:
+        ends = [f"{low:.{decimals}f}", f"{high:.{decimals}f}"]
+        return f"q{code + 1}: " + (ends[0] if ends[0] == ends[1] else "–".join(ends))
+
+    ranges = values.groupby(codes).agg(["min", "max"])
+    return codes.map({code: name(int(code), low, high) for code, (low, high) in ranges.iterrows()})
+
+
 def subgroup_frame(inputs: StudyInputs, descriptors: pd.DataFrame, bins: int = 4) -> tuple[pd.DataFrame, list[str]]:
     """One row per (run, evaluated dataset, image, attribute) with the image's subgroup.
 
@@ -253,7 +269,7 @@ def subgroup_frame(inputs: StudyInputs, descriptors: pd.DataFrame, bins: int = 4
     runs, as the cross-dataset matrix is (averaging the runs' scores image by image would score an
     ensemble instead). Categorical descriptors are used as they are (unless they have more than
     ``MAX_CATEGORIES`` values, like a perceptual hash); numeric ones are cut into ``bins`` quantile
-    bins over all evaluated images ('q1' = lowest).
+    bins over all evaluated images, named with the range of values each holds ('q1: 12.50–40.20', q1 lowest).
 
     Returns
     -------
@@ -276,7 +292,7 @@ def subgroup_frame(inputs: StudyInputs, descriptors: pd.DataFrame, bins: int = 4
             continue
         # heavy ties can merge quantile edges: fewer bins then, never an arbitrary split of equal values
         codes = pd.qcut(group["value"], bins, labels=False, duplicates="drop")
-        parts.append(group[["image_id", "attribute"]].assign(subgroup="q" + (codes + 1).astype(int).astype(str)))
+        parts.append(group[["image_id", "attribute"]].assign(subgroup=quantile_bin_names(group["value"], codes)))
     if not parts:
         columns = ["run_id", "train_dataset", "eval_dataset", "image_id", "label", "score_real", "attribute", "subgroup"]
         return pd.DataFrame(columns=columns), skipped
