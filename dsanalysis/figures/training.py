@@ -33,7 +33,7 @@ def training_curves(frame: pd.DataFrame, style: FigureStyle, *, dataset: str = "
         raise ValueError(f"training-curve frame holds none of the metrics {', '.join(CURVE_METRICS)}")
     datasets = sorted(frame[dataset].dropna().astype(str).unique())
     best = frame[frame[metric] == "best_epoch"].set_index(run)[epoch].to_dict()
-    figure, axes = new_figure(style, height_ratio=0.27 * len(datasets) + 0.12, width_columns=2.0,
+    figure, axes = new_figure(style, height_ratio=0.2 * len(datasets) + 0.1, width_columns=2.0,
                               nrows=len(datasets), ncols=len(metrics), squeeze=False, sharex="row")
     with matplotlib.rc_context(style.rc()):
         for i, name in enumerate(datasets):
