@@ -126,3 +126,7 @@ def test_traits_store_identity_rows_pairs_and_the_leakage_query(cli, people, tmp
     assert leakage["leaked_share"].iloc[0] == 1.0 and leakage["strategy"].iloc[0] == "random"
     shown = cli("sql", "--query", "identity_leakage")
     assert shown.code == 0 and "random" in shown.out
+    assert cli("report", "--out", tmp_path / "r").code == 0
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "Who is in each dataset" in html and "identities at 0.6" in html
+    assert "Identity leakage: p (random split" in html and "100.0% of test faces" in html
