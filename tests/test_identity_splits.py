@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -130,3 +132,19 @@ def test_traits_store_identity_rows_pairs_and_the_leakage_query(cli, people, tmp
     html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "Who is in each dataset" in html and "identities at 0.6" in html
     assert "Identity leakage: p (random split" in html and "100.0% of test faces" in html
+
+
+def test_report_sql_and_traits_without_identity_never_load_dlib(people, store_path, tmp_path):
+    with open_store(store_path) as store:
+        _store_descriptors(store, people)
+        dataset_split(store, people, SplitSettings("random", 0.3, 0.1, 0))
+    code = (
+        "import sys\nfrom dsanalysis.cli import main\n"
+        f"assert main(['--store', {str(store_path)!r}, 'traits', '--extractors', 'quality', '--jobs', '1', '--no-embedding']) == 0\n"
+        f"assert main(['--store', {str(store_path)!r}, 'sql', '--query', 'identity_leakage']) == 0\n"
+        f"assert main(['--store', {str(store_path)!r}, 'report', '--out', {str(tmp_path / 'r')!r}]) == 0\n"
+        "print('HEAVY', sorted(m for m in ('dlib', '_dlib_pybind11', 'face_recognition_models', 'tensorflow') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    assert "HEAVY []" in out
+
