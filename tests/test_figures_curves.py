@@ -145,3 +145,22 @@ def test_figures_command_draws_curves_from_stored_predictions_and_history(cli, t
     assert result.code == 0, result.err
     names = sorted(p.stem for p in (tmp_path / "f").glob("*.svg"))
     assert names == sorted(["matrix_accuracy", "matrix_auc", *CURVE_FIGURES])
+
+
+def test_embedded_svg_is_compacted_without_losing_elements_or_glyph_scales():
+    import io
+    import re
+    import xml.dom.minidom
+
+    from dsanalysis.figures.export import _save, compact_svg
+
+    buffer = io.BytesIO()
+    _save(roc_panels(averaged_roc(_scores(["a", "b"]), by=["train_dataset", "eval_dataset"]), STYLE), buffer, "svg", STYLE)
+    full = buffer.getvalue()
+    small = compact_svg(full)
+    assert len(small) < 0.9 * len(full)
+    tags = re.compile(rb"<(\w+)")
+    assert sorted(tags.findall(small)) == sorted(tags.findall(full))  # every element kept
+    xml.dom.minidom.parseString(small)
+    assert re.findall(rb'transform="[^"]*"', small) == re.findall(rb'transform="[^"]*"', full)
+    assert not re.search(rb' d="[^"]*\d\.\d{3}', small)
