@@ -129,9 +129,9 @@ def roc_panels(frame: pd.DataFrame, style: FigureStyle, *, panel: str = "eval_da
 
 
 def _probit(values: np.ndarray) -> np.ndarray:
-    from scipy.stats import norm
+    from scipy.special import ndtri  # the standard normal quantile function
 
-    return norm.ppf(np.clip(values, *DET_RANGE))
+    return ndtri(np.clip(values, *DET_RANGE))
 
 
 def det_panels(frame: pd.DataFrame, style: FigureStyle, *, panel: str = "eval_dataset", line: str = "train_dataset",

@@ -26,9 +26,9 @@ ROC_POINTS = 99
 
 def fpr_grid(points: int = ROC_POINTS) -> np.ndarray:
     """The false-positive rates an averaged ROC is read at: 0, ``points`` normal quantiles, 1 (increasing)."""
-    from scipy.stats import norm
+    from scipy.special import ndtr  # the standard normal CDF, without importing all of scipy.stats
 
-    return np.concatenate([[0.0], norm.cdf(np.linspace(-3.09, 3.09, points)), [1.0]])
+    return np.concatenate([[0.0], ndtr(np.linspace(-3.09, 3.09, points)), [1.0]])
 
 
 def roc_at(score_real: np.ndarray, fake: np.ndarray, fpr: np.ndarray) -> np.ndarray:
@@ -91,22 +91,25 @@ def averaged_roc(frame: pd.DataFrame, *, by: Sequence[str], run: str = "run_id",
     by = list(by)
     grid = fpr_grid(points)
     columns = [*by, "fpr", "tpr", "fnr", "auc", "n_runs"]
+    fake_all = is_fake(frame[label].to_numpy())  # once, not per run: a study holds millions of scores
+    scores_all = frame[score].to_numpy(dtype=float)
+    runs: dict[tuple, list[np.ndarray]] = {}
+    for key, rows in frame.groupby([*by, run], sort=True, dropna=False).indices.items():
+        runs.setdefault(tuple(key[:-1]), []).append(rows)
     parts = []
-    for key, group in frame.groupby(by, sort=True, dropna=False):
+    for key, members in runs.items():
         curves, aucs = [], []
-        for _, part in group.groupby(run, sort=True):
-            fake = is_fake(part[label].to_numpy())
+        for rows in members:
+            fake, scores = fake_all[rows], scores_all[rows]
             if fake.all() or not fake.any():
                 continue
-            scores = part[score].to_numpy(dtype=float)
             curves.append(roc_at(scores, fake, grid))
             aucs.append(float(weighted_auc(scores, fake)))
         if not curves:
             continue
         tpr = np.mean(curves, axis=0)
-        values = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
-        parts.append(pd.DataFrame({**values, "fpr": grid, "tpr": tpr, "fnr": 1.0 - tpr, "auc": float(np.mean(aucs)),
-                                   "n_runs": len(curves)}))
+        parts.append(pd.DataFrame({**dict(zip(by, key, strict=True)), "fpr": grid, "tpr": tpr, "fnr": 1.0 - tpr,
+                                   "auc": float(np.mean(aucs)), "n_runs": len(curves)}))
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
