@@ -283,8 +283,6 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     columns = [(t, h) for t, h in TRAIT_COLUMNS.items() if t in wide.columns]
     table = [{"dataset": name, "values": [None if pd.isna(wide.at[name, t]) else float(wide.at[name, t]) for t, _ in columns]}
              for name in wide.index]
-    table_records = [{"dataset": row["dataset"], **{t: v for (t, _), v in zip(columns, row["values"], strict=True)}}
-                     for row in table]
 
     figures = []
     shares = overall[overall["trait"].str.startswith("ita_category.share.")].assign(
@@ -312,8 +310,7 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
         "straddling a train/test split inflate test accuracy."
     )
     return {
-        "columns": [h for _, h in columns], "table": table, "table_records": table_records, "figures": figures,
-        "reading": reading,
+        "columns": [h for _, h in columns], "table": table, "figures": figures, "reading": reading,
         "audit": _shortcut_audit(store),
         "duplicates": _records(duplicates[["dataset", "value", "n"]]),
         "leakage": _records(leakage.assign(split_id=leakage["trait"].str.removeprefix("split_leakage_test_share."))
