@@ -37,12 +37,14 @@ def _driver():
 
 
 def _check_csv_downloads(driver) -> None:  # noqa: ANN001 - a selenium WebDriver
-    """Every table is followed by a visible CSV download whose data: URI the browser reads back as a header and
-    at least the table's rows."""
+    """Every table is followed (before the next table) by a visible CSV download whose data: URI the browser
+    reads back as a header and at least the table's rows."""
     tables = driver.find_elements("css selector", "table")
     assert tables
     for table in tables:
-        link = table.find_element("xpath", "following-sibling::*[1][self::p][@class='csv']/a")
+        paragraph = table.find_element("xpath", "following-sibling::p[@class='csv'][1]")
+        assert paragraph.find_element("xpath", "preceding-sibling::table[1]") == table, "a table without its CSV"
+        link = paragraph.find_element("tag name", "a")
         assert link.is_displayed() and link.get_attribute("download").endswith(".csv")
         text = driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"

@@ -15,12 +15,22 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "dsanalysis" / "report" / "tem
 CSV_LINK = re.compile(r'<p class="csv"><a download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]*)">')
 
 
+#: where what follows a table ends: the next table, heading or section
+NEXT_BLOCK = re.compile(r"<table|<h[1-3][ >]|</section>")
+
+
+def _after(text: str, end: int) -> str:
+    """The text after a table up to the next table, heading or section end."""
+    following = NEXT_BLOCK.search(text, end)
+    return text[end:following.start() if following else len(text)]
+
+
 def tables_with_downloads(html: str) -> list[tuple[int, list[list[str]] | None]]:
-    """(body rows shown, the CSV right after the table or None) for every table of the page."""
+    """(body rows shown, the CSV linked after the table, before the next table or heading, or None) per table."""
     found = []
     for match in re.finditer(r"<table.*?</table>", html, re.S):
         shown = len(re.findall(r"<tr", match.group(0).split("<tbody>", 1)[-1]))
-        link = CSV_LINK.match(html, match.end() + len(html[match.end():]) - len(html[match.end():].lstrip()))
+        link = CSV_LINK.search(_after(html, match.end()))
         rows = list(csv.reader(io.StringIO(base64.b64decode(link.group(2)).decode("utf-8")))) if link else None
         found.append((shown, rows))
     return found
@@ -29,9 +39,9 @@ def tables_with_downloads(html: str) -> list[tuple[int, list[list[str]] | None]]
 def test_every_table_in_the_templates_is_followed_by_its_csv_link():
     for path in TEMPLATES.glob("*.html"):
         text = path.read_text(encoding="utf-8")
-        ends = text.count("</table>")
-        links = len(re.findall(r"</table>\s*\n(?:\{% if [^%]*%\}<p class=\"meta\">.*?\{% endif %\}\n)?\{\{[^}]*\| csv_link\(", text))
-        assert links == ends, f"{path.name}: {ends} tables, {links} followed by a csv_link"
+        ends = [m.end() for m in re.finditer("</table>", text)]
+        linked = [end for end in ends if "| csv_link(" in _after(text, end)]
+        assert linked == ends, f"{path.name}: {len(ends)} tables, {len(linked)} followed by a csv_link"
 
 
 def _report(cli, tmp_path: Path, store: Path) -> str:
