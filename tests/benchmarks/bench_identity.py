@@ -133,7 +133,7 @@ def main() -> int:
     print(f"{'  load average (1 min) after the runs':62s} {statistics.median(loads):10.1f}")
     print(f"{'second run, unchanged images, whole command (s)':62s} {results['second_run_unchanged_seconds']:10.1f}")
     for name, value in costs.items():
-        unit = "" if "(" in name or name == "faces timed" else " (ms/img)"
+        unit = "" if "(s)" in name or "(ms)" in name or name == "faces timed" else " (ms/img)"
         print(f"{'  step: ' + name + unit:62s} {value:10.2f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
