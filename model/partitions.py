@@ -9,7 +9,8 @@ dataset. So each dataset has one registered partition (table ``partitions``):
   (``train --set-partition`` replaces it); later ``train`` commands without split options train
   on the registered partition;
 * a dataset nobody trained on gets its partition from the first ``evaluate`` on it (the evaluate
-  command's split options; by default random 70/30, seed 0).
+  command's split options; by default the dataset's own train/test folders when it has them, else
+  random 70/30, seed 0).
 
 Evaluation then scores a model on the dataset it was trained on on the test part of its own split
 (never on images it trained on), and every other model, imported weights included, on the test
@@ -113,6 +114,8 @@ def describe(settings: SplitSettings) -> str:
     """'random 70/30, validation 10%, seed 0' and the like, for messages."""
     if settings.strategy == "source":
         shape = "the dataset's own train/test folders"
+    elif settings.strategy == "auto":
+        shape = "the dataset's own train/test folders if it has them, else random"
     else:
         test = round(settings.test_fraction * 100)
         shape = f"{settings.strategy} {100 - test}/{test}"

@@ -2,6 +2,9 @@
 
 Strategies:
 
+* ``auto`` (the default): ``source`` when the dataset has its own train folder and a test or
+  validation folder, else ``random``. It is resolved before the split is keyed, so an ``auto``
+  request finds the same stored split as the strategy it resolves to.
 * ``random``: stratified by label; ``test_fraction`` of each class goes to test, then
   ``validation_fraction`` of each class's remaining images to validation (seeded).
 * ``group``: the same proportions, but whole groups (videos, identities) go to one side, so frames
@@ -13,7 +16,8 @@ Strategies:
   face is a group of its own. The split is checked to leak no identity.
 * ``source``: the dataset's own split: ``test`` images (or ``validation`` ones when the dataset has
   no ``test`` split) are the test part, ``train`` images the training part, from which the
-  validation part is carved at random as above.
+  validation part is carved at random as above (``validation_fraction`` of each class of the train
+  folder, seeded; a validation folder beside a test folder is left unused).
 
 A split's id is a stable key of the dataset's image ids and every setting, so the same request
 finds the stored split, and a re-ingested dataset gets a new one.
@@ -22,7 +26,7 @@ finds the stored split, and a re-ingested dataset gets a new one.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -39,6 +43,8 @@ GROUPED = ("group", "identity")
 #: splits.group_source of an identity split.
 IDENTITY_SOURCE = "face_descriptors identities"
 PARTS = ("train", "validation", "test")
+#: The default strategy: the dataset's own folders when it has them, else random (resolved before keying).
+AUTO = "auto"
 #: Fewest images of each class every used part must hold.
 MIN_PER_CLASS = 2
 
@@ -47,15 +53,15 @@ MIN_PER_CLASS = 2
 class SplitSettings:
     """Every setting that shapes a split (stored with it, and with every run trained on it)."""
 
-    strategy: str = "random"
+    strategy: str = AUTO
     test_fraction: float = 0.3
     validation_fraction: float = 0.1
     seed: int = 0
     group_pattern: str | None = None
 
     def check(self) -> None:
-        if self.strategy not in STRATEGIES:
-            raise UserError(f"unknown split strategy {self.strategy!r}; use {', '.join(STRATEGIES)}")
+        if self.strategy != AUTO and self.strategy not in STRATEGIES:
+            raise UserError(f"unknown split strategy {self.strategy!r}; use {', '.join((AUTO, *STRATEGIES))}")
         if not 0 < self.test_fraction < 1 and self.strategy != "source":
             raise UserError(f"--test-fraction must be between 0 and 1, not {self.test_fraction}")
         if not 0 <= self.validation_fraction < 1:
@@ -208,6 +214,27 @@ def _check_counts(dataset: str, images: pd.DataFrame, part: np.ndarray, settings
                 )
 
 
+def own_test_folder(images: pd.DataFrame) -> str | None:
+    """The dataset's own folder a ``source`` split tests on: 'test', else 'validation'; None without a train folder."""
+    present = set(images["source_split"].dropna().astype(str).str.lower())
+    if "train" not in present:
+        return None
+    return "test" if "test" in present else "validation" if "validation" in present else None
+
+
+def resolve_settings(images: pd.DataFrame, settings: SplitSettings | None = None) -> SplitSettings:
+    """``settings`` (default :class:`SplitSettings`) with ``auto`` resolved for these images, checked.
+
+    ``auto`` becomes ``source`` when the images have their own train folder and a test or validation
+    folder (:func:`own_test_folder`), else ``random``.
+    """
+    settings = settings or SplitSettings()
+    if settings.strategy == AUTO:
+        settings = replace(settings, strategy="source" if own_test_folder(images) else "random")
+    settings.check()
+    return settings
+
+
 def _keys(images: pd.DataFrame, dataset: str, settings: SplitSettings) -> tuple[str, str]:
     images_key = stable_key(images["image_id"].astype(int).tolist())
     return images_key, stable_key("split", dataset, images_key, asdict(settings))
@@ -215,20 +242,20 @@ def _keys(images: pd.DataFrame, dataset: str, settings: SplitSettings) -> tuple[
 
 def split_id_for(store: Store, dataset: str, settings: SplitSettings | None = None) -> str:
     """The id :func:`dataset_split` gives ``dataset``'s split for ``settings``, without drawing or storing it."""
-    settings = settings or SplitSettings()
-    settings.check()
-    return _keys(usable_images(store, dataset), dataset, settings)[1]
+    images = usable_images(store, dataset)
+    return _keys(images, dataset, resolve_settings(images, settings))[1]
 
 
 def dataset_split(store: Store, dataset: str, settings: SplitSettings | None = None) -> Split:
     """The stored split of ``dataset`` for ``settings``, drawn and stored (own transaction) if new.
 
+    ``settings`` None, or strategy ``auto``, draws the dataset's default split (:func:`resolve_settings`).
+
     Raises :class:`UserError`, writing nothing, when the dataset is unknown, has no usable images,
     or a used part would hold fewer than two images of a class.
     """
-    settings = settings or SplitSettings()
-    settings.check()
     images = usable_images(store, dataset)
+    settings = resolve_settings(images, settings)
     images_key, split_id = _keys(images, dataset, settings)
     if not store.query("model_split_get", split_id=split_id).empty:
         return Split(split_id, dataset, settings, store.query("model_split_members", split_id=split_id))

@@ -1,6 +1,9 @@
-"""Splits: stratified, group-aware and source strategies, stored once and reused; refusals write nothing."""
+"""Splits: stratified, group-aware and source strategies, stored once and reused; refusals write nothing; by default
+a dataset's own train/test folders."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from fixtures import write_good
@@ -78,6 +81,60 @@ def test_source_split_uses_the_datasets_own_folders(cli, tmp_path, store_path):
         images = store.query("usable_images", dataset="s").merge(split.members, on="image_id")
         assert (images.loc[images["part"] == "test", "source_split"] == "validation").all()
         assert (images["part"] == "test").sum() == 8 and (images["part"] == "validation").sum() == 4
+
+
+def _own_folders(root: Path) -> Path:
+    """train/{real,df} (16 each) and validation/{real,df} (6 each), as the shared MesoNet sample is laid out."""
+    for split, count, seed in (("train", 16, 0), ("validation", 6, 500)):
+        write_good(root / split / "real", count, seed)
+        write_good(root / split / "df", count, seed + 100)
+    return root
+
+
+def _parts(store, split) -> dict[tuple[str, str], int]:
+    images = store.query("usable_images", dataset=split.dataset).merge(split.members, on="image_id")
+    return images.groupby(["part", "source_split"]).size().to_dict()
+
+
+def test_default_split_of_a_dataset_with_its_own_folders_uses_them_and_random_stays_available(cli, tmp_path, store_path):
+    assert cli("ingest", "own", _own_folders(tmp_path / "own")).code == 0
+    with open_store(store_path) as store:
+        split = dataset_split(store, "own")
+        assert split.settings.strategy == "source"
+        # test: the validation folder; training and validation parts: the train folder (10% of each class held out)
+        assert _parts(store, split) == {("test", "validation"): 12, ("train", "train"): 28, ("validation", "train"): 4}
+        assert split_id_for(store, "own") == split_id_for(store, "own", SplitSettings("source")) == split.split_id
+        random = dataset_split(store, "own", SplitSettings("random"))
+        assert random.settings.strategy == "random" and random.split_id != split.split_id
+        assert {source for part, source in _parts(store, random) if part == "test"} == {"train", "validation"}
+
+
+def test_a_dataset_without_its_own_folders_still_gets_a_random_split(balanced, store_path):
+    with open_store(store_path) as store:
+        assert dataset_split(store, balanced).settings == SplitSettings("random")
+        assert split_id_for(store, balanced) == split_id_for(store, balanced, SplitSettings("random"))
+
+
+def test_split_options_of_the_command_line():
+    import argparse
+
+    from dsanalysis.commands.train import add_split_arguments, split_settings
+
+    parser = argparse.ArgumentParser()
+    add_split_arguments(parser, "split")
+    assert split_settings(parser.parse_args([])) is None  # the dataset's partition, or its default split
+    assert split_settings(parser.parse_args(["--split-seed", "3"])) == SplitSettings("auto", seed=3)
+    assert split_settings(parser.parse_args(["--test-fraction", "0.2"])) == SplitSettings("random", test_fraction=0.2)
+    assert split_settings(parser.parse_args(["--group-pattern", "(x)"])).strategy == "group"
+    assert split_settings(parser.parse_args(["--split", "random"])) == SplitSettings("random")
+
+
+def test_train_of_a_dataset_with_its_own_folders_says_it_uses_them(cli, tmp_path):
+    assert cli("ingest", "own", _own_folders(tmp_path / "own")).code == 0
+    result = cli("train", "own", "--epochs", "1", "--batch-size", "8")
+    assert result.code == 0, result.err
+    assert "(the dataset's own train/test folders, validation 10% of training, seed 0: 28 train, 4 validation, " \
+           "12 test images)" in result.out
 
 
 def test_too_few_images_of_a_class_refuses_and_writes_nothing(cli, tmp_path, store_path):

@@ -1,7 +1,10 @@
 """Train a detector on one dataset's training part and store the run, its curves and weights.
 
-The split (stratified random 70/30 by default, with 10% of the training part held out for
-validation) is drawn once per dataset and settings and reused by every run. The first run on a
+The split is drawn once per dataset and settings and reused by every run. By default it is the
+dataset's own: a dataset ingested with train and test (or validation) folders is tested on its test
+(or validation) folder and trains on its train folder, 10% of which (of each class, at random) is
+held out for validation; any other dataset gets a stratified random 70/30 split with 10% of the
+training part held out. The first run on a
 dataset makes its split the dataset's test partition: later runs without split options train on
 it, and every model trained elsewhere is tested on its test part. A run is identified by
 (architecture, dataset, split, configuration, seed): asking again for a stored complete run does
@@ -11,6 +14,7 @@ not train twice (use --force to retrain). Evaluate it afterwards with `evaluate 
 Examples:
   python -m dsanalysis train mesonet
   python -m dsanalysis train lfw --arch meso4 --config default --epochs 5 --seed 1
+  python -m dsanalysis train mesonet --split random
   python -m dsanalysis train mesonet --split group --group-pattern '/(\\d+)_\\d+\\.jpg$'
 """
 
@@ -24,11 +28,13 @@ HELP = "train Meso-4 (or another registered architecture) on one dataset"
 
 def add_split_arguments(parser: argparse.ArgumentParser, title: str) -> None:
     group = parser.add_argument_group(title)
-    group.add_argument("--split", dest="split_strategy", choices=["random", "group", "source", "identity"],
-                       help="random: stratified by label (the default); group: whole groups (videos, identities) on one side; "
+    group.add_argument("--split", dest="split_strategy", choices=["auto", "random", "group", "source", "identity"],
+                       help="auto (the default): the dataset's own train/test (or validation) folders when it has them, "
+                       "else random; random: stratified by label; group: whole groups (videos, identities) on one side; "
                        "source: the dataset's own train/test (or validation) folders; identity: whole people on one side, "
                        "from the face descriptors (run `traits --extractors faces,identity` first)")
-    group.add_argument("--test-fraction", type=float, help="share of each class in the test part (default 0.3)")
+    group.add_argument("--test-fraction", type=float, help="share of each class in the test part (default 0.3; "
+                       "without --split it asks for a random split)")
     group.add_argument("--validation-fraction", type=float,
                        help="share of the training part held out for validation/early stopping (default 0.1; 0: none)")
     group.add_argument("--split-seed", type=int, help="seed of the split draw (default 0)")
@@ -40,13 +46,18 @@ _SPLIT_OPTIONS = ("split_strategy", "test_fraction", "validation_fraction", "spl
 
 
 def split_settings(args: argparse.Namespace):  # -> SplitSettings | None
-    """The split the options ask for (unset ones at their defaults), None when no split option was given."""
-    from dsanalysis.model.splits import SplitSettings
+    """The split the options ask for (unset ones at their defaults), None when no split option was given.
+
+    Without --split the strategy is 'group' when --group-pattern is given, 'random' when --test-fraction
+    is, else 'auto' (the dataset's own folders when it has them, resolved when the split is drawn).
+    """
+    from dsanalysis.model.splits import AUTO, SplitSettings
 
     if all(getattr(args, name) is None for name in _SPLIT_OPTIONS):
         return None
     default = SplitSettings()
-    given = [getattr(args, name) for name in _SPLIT_OPTIONS]
+    strategy = args.split_strategy or ("group" if args.group_pattern else "random" if args.test_fraction is not None else AUTO)
+    given = [strategy, *[getattr(args, name) for name in _SPLIT_OPTIONS[1:]]]
     fields = ("strategy", "test_fraction", "validation_fraction", "seed", "group_pattern")
     return SplitSettings(*[getattr(default, f) if value is None else value for f, value in zip(fields, given, strict=True)])
 
@@ -83,7 +94,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     settings.add_argument("--restarts", type=int, help="fresh starts (new weights and batch order) allowed when the "
                           "validation check shows no learning at the probe epoch (0: off)")
     settings.add_argument("--probe-epoch", type=int, help="epoch at which a run is checked for a restart")
-    add_split_arguments(parser, "split (default: the dataset's test partition, or random 70/30 seed 0 for its first run)")
+    add_split_arguments(parser, "split (default: the dataset's test partition, or for its first run the dataset's own "
+                        "train/test folders when it has them, else random 70/30 seed 0)")
     parser.add_argument("--set-partition", action="store_true",
                         help="make this run's split the dataset's test partition, on which every other model is then "
                         "scored (the first run on a dataset sets it anyway)")
