@@ -20,7 +20,9 @@ Strategies:
   folder, seeded; a validation folder beside a test folder is left unused).
 
 A split's id is a stable key of the dataset's image ids and every setting, so the same request
-finds the stored split, and a re-ingested dataset gets a new one.
+finds the stored split, and a re-ingested dataset gets a new one. When a split is drawn, its parts
+are checked for exact and near-duplicate leakage (:mod:`dsanalysis.model.leakage`) and the result is
+stored with it.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class Split:
     dataset: str
     settings: SplitSettings
     members: pd.DataFrame  # image_id, part
+    leakage: pd.DataFrame | None = None  # its split_leakage rows, one per checked part
 
     def part(self, name: str) -> pd.Series:
         """Image ids of one part ('train', 'validation', 'test')."""
@@ -250,15 +253,20 @@ def dataset_split(store: Store, dataset: str, settings: SplitSettings | None = N
     """The stored split of ``dataset`` for ``settings``, drawn and stored (own transaction) if new.
 
     ``settings`` None, or strategy ``auto``, draws the dataset's default split (:func:`resolve_settings`).
+    A new split's parts are checked for duplicate leakage and the check is stored with it (a split
+    stored before the check existed gets it now); :attr:`Split.leakage` holds it.
 
     Raises :class:`UserError`, writing nothing, when the dataset is unknown, has no usable images,
     or a used part would hold fewer than two images of a class.
     """
+    from dsanalysis.model.leakage import check_leakage, stored_leakage, write_leakage
+
     images = usable_images(store, dataset)
     settings = resolve_settings(images, settings)
     images_key, split_id = _keys(images, dataset, settings)
     if not store.query("model_split_get", split_id=split_id).empty:
-        return Split(split_id, dataset, settings, store.query("model_split_members", split_id=split_id))
+        members = store.query("model_split_members", split_id=split_id)
+        return Split(split_id, dataset, settings, members, stored_leakage(store, split_id, images, members, settings.strategy))
     if settings.strategy == "identity":
         images = _with_identity_groups(store, images)
     part = _assign(images, settings)
@@ -277,13 +285,15 @@ def dataset_split(store: Store, dataset: str, settings: SplitSettings | None = N
         "n_train": int(counts.get("train", 0)), "n_validation": int(counts.get("validation", 0)),
         "n_test": int(counts.get("test", 0)), "package_version": __version__,
     }]).astype({"group_source": "object"})
+    leakage, leaks = check_leakage(split_id, images, members, settings.strategy)
     with store.transaction():
         store.con.register("split_row", row)
         store.con.register("split_rows", members)
         store.execute("model_split_insert")
         store.con.unregister("split_row")
         store.con.unregister("split_rows")
-    return Split(split_id, dataset, settings, members)
+        write_leakage(store, leakage, leaks)
+    return Split(split_id, dataset, settings, members, leakage)
 
 
 def settings_json(settings: SplitSettings) -> str:

@@ -36,6 +36,7 @@ from dsanalysis.model.cache import decoded_images
 from dsanalysis.model.config import keyed_settings, resolve_config
 from dsanalysis.model.data import image_batches, label_values
 from dsanalysis.model.learning import LearningCheck, learning_check
+from dsanalysis.model.leakage import leakage_lines
 from dsanalysis.model.partitions import describe
 from dsanalysis.model.splits import Split, SplitSettings, dataset_split, usable_images
 from dsanalysis.model.weights import file_sha256
@@ -480,6 +481,8 @@ def train_run(
             split_line = (f"split {plan.split.split_id} ({describe(plan.split.settings)}: {len(plan.split.part('train'))} "
                           f"train, {len(plan.split.part('validation'))} validation, {len(plan.split.part('test'))} test images)")
             report(f"run {plan.run_id} started: {plan.arch} on {dataset}, {plan.config_name}, seed {seed}, {split_line}")
+            for line in leakage_lines(plan.split.leakage):
+                report(line)
             note = partition_note(plan)
             if note:
                 report(note)

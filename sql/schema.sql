@@ -1,4 +1,4 @@
--- schema-version: 4
+-- schema-version: 5
 -- The dsanalysis results store. One DuckDB file holds everything the package produces.
 -- Conventions used by every table:
 --   * label is the text 'real' or 'fake'; nothing stores a bare 0/1 class.
@@ -127,6 +127,35 @@ CREATE TABLE split_members (
     image_id  BIGINT NOT NULL,
     part      VARCHAR NOT NULL,   -- 'train', 'validation' or 'test'
     PRIMARY KEY (split_id, image_id)
+);
+
+-- Duplicate leakage between the parts of a split, checked when it is drawn: one row per checked part.
+CREATE TABLE split_leakage (
+    split_id         VARCHAR NOT NULL,   -- splits.split_id
+    part             VARCHAR NOT NULL,   -- 'test' or 'validation': the part whose images were checked
+    against          VARCHAR NOT NULL,   -- the parts they were checked against ('train+validation' for test, 'train')
+    n_images         INTEGER NOT NULL,   -- images in the checked part
+    exact            INTEGER NOT NULL,   -- of them, with a byte-identical file (same SHA-256) in the other parts
+    near             INTEGER NOT NULL,   -- of them, with a near-duplicate there (exact copies included)
+    share            DOUBLE,             -- near / n_images
+    warning_share    DOUBLE NOT NULL,    -- share from which the warning is given
+    warning          VARCHAR,            -- the warning, with the split that avoids it (NULL below warning_share)
+    detector         VARCHAR NOT NULL,   -- the near-duplicate detector: name, version and settings (JSON)
+    computed_at      TIMESTAMP NOT NULL,
+    package_version  VARCHAR NOT NULL,
+    PRIMARY KEY (split_id, part)
+);
+
+-- The image pairs behind split_leakage: an image of the checked part and its copy in another part.
+CREATE TABLE split_leaks (
+    split_id         VARCHAR NOT NULL,
+    image_id         BIGINT NOT NULL,    -- image of the checked part
+    part             VARCHAR NOT NULL,   -- its part ('test' or 'validation')
+    match_image_id   BIGINT NOT NULL,    -- its exact copy or near-duplicate in another part
+    match_part       VARCHAR NOT NULL,   -- 'train' or 'validation'
+    kind             VARCHAR NOT NULL,   -- 'exact' (same SHA-256) or 'near' (confirmed by the detector)
+    similarity       DOUBLE,             -- SSIM of the aligned thumbnails that confirmed it (1 for exact copies)
+    PRIMARY KEY (split_id, image_id, match_image_id)
 );
 
 -- A trained (or imported, e.g. published weights) model.

@@ -4,7 +4,8 @@ The split is drawn once per dataset and settings and reused by every run. By def
 dataset's own: a dataset ingested with train and test (or validation) folders is tested on its test
 (or validation) folder and trains on its train folder, 10% of which (of each class, at random) is
 held out for validation; any other dataset gets a stratified random 70/30 split with 10% of the
-training part held out. The first run on a
+training part held out. When a split is drawn, exact copies and near-duplicates between its parts are
+counted and stored with it (sql --query split_leakage); every run prints them when it starts. The first run on a
 dataset makes its split the dataset's test partition: later runs without split options train on
 it, and every model trained elsewhere is tested on its test part. A run is identified by
 (architecture, dataset, split, configuration, seed): asking again for a stored complete run does

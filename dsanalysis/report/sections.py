@@ -303,7 +303,8 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
                             "caption": f"{label} per dataset: box 25-75%, line median, whiskers 5-95%."})
 
     duplicates = overall[(overall["trait"] == "near_duplicate_rate") & (overall["value"] >= NEAR_DUPLICATE_WARNING)]
-    leakage = overall[overall["trait"].str.startswith("split_leakage_test_share.") & (overall["value"] > 0)]
+    splits = store.query("report_splits")  # leakage and its warning are stored with each split when it is drawn
+    leakage = splits[splits["test_leak_warning"].notna()]
     reading = (
         f"Traits of {wide.shape[0]} dataset(s), measured on every usable image. A property that separates the fakes "
         "from the reals is a shortcut a detector can learn instead of the manipulation itself; near-duplicates "
@@ -313,8 +314,7 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
         "columns": [h for _, h in columns], "table": table, "figures": figures, "reading": reading,
         "audit": _shortcut_audit(store),
         "duplicates": _records(duplicates[["dataset", "value", "n"]]),
-        "leakage": _records(leakage.assign(split_id=leakage["trait"].str.removeprefix("split_leakage_test_share."))
-                            [["dataset", "split_id", "value", "n"]]),
+        "leakage": _records(leakage[["dataset", "split_id", "strategy", "test_leak_warning"]]),
         "identities": _identities(store, traits),
     }
 

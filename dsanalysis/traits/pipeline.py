@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dsanalysis.errors import UserError
+from dsanalysis.model.leakage import check_unchecked_splits
 from dsanalysis.progress import progress
 from dsanalysis.provenance import library_versions, stable_key
 from dsanalysis.store import Store
@@ -290,28 +291,10 @@ def dataset_rows(store: Store, dataset: str, frame: pd.DataFrame, standardizer: 
                      "missing": "set to the reference mean"}
     extra = vector_rows(DESCRIPTOR_PREFIX, vectors.standardized_vectors(frame, standardizer),
                         frame["label"].to_numpy(), vector_params, seed)
-    if "phash" in frame:
-        hashed = frame[frame["phash"].notna()].reset_index(drop=True)
-        rows = diversity.subsample(len(hashed), duplicates.MAX_EXACT_IMAGES, seed)
-        hashed = hashed.iloc[rows].reset_index(drop=True)
-        hashes = hashed["phash"].astype(str).tolist()
-        pairs = duplicates.near_duplicate_pairs(hashes)
-        dup_params = json.dumps({"hash": "phash64", "max_bits": duplicates.NEAR_DUPLICATE_BITS, "seed": seed,
-                                 "max_exact": duplicates.MAX_EXACT_IMAGES, "n_used": len(hashes)}, sort_keys=True)
-        extra.append({"trait": "near_duplicate_rate", "class": "all", "value": duplicates.near_duplicate_rate(hashes),
-                      "n": len(hashes), "params": dup_params})
-        extra.append({"trait": "near_duplicate_pairs", "class": "all", "value": float(len(pairs)), "n": len(hashes),
-                      "params": dup_params})
-        split_parts = store.query("traits_split_parts", dataset=dataset)
-        for split_id, members in split_parts.groupby("split_id"):
-            part = hashed["image_id"].map(members.set_index("image_id")["part"])
-            crossing, test_images = duplicates.split_leakage(pairs, part)
-            n_test = int((part == "test").sum())
-            params = json.dumps({**json.loads(dup_params), "split_id": split_id}, sort_keys=True)
-            extra.append({"trait": f"split_leakage_pairs.{split_id}", "class": "all", "value": float(crossing),
-                          "n": int(part.notna().sum()), "params": params})
-            extra.append({"trait": f"split_leakage_test_share.{split_id}", "class": "all",
-                          "value": test_images / n_test if n_test else np.nan, "n": n_test, "params": params})
+    usable = store.query("usable_images", dataset=dataset)
+    extra.extend(duplicates.dataset_rows(usable, seed))
+    # split leakage is stored with each split (model.leakage); splits drawn before that are checked here
+    check_unchecked_splits(store, dataset, usable)
     out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
     out.insert(0, "dataset", dataset)
     return out
