@@ -69,8 +69,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dataset", help="registered dataset to train on")
     parser.add_argument("--arch", default="meso4", help="registered architecture: meso4 (default), mesoinception4")
     parser.add_argument("--config", default="default", choices=sorted(CONFIGS),
-                        help="named training configuration (default: MesoNet's recipe with binary cross-entropy, 25 epochs; "
-                        "mse10: the original loss, 10 epochs)")
+                        help="named training configuration (default: MesoNet's recipe with binary cross-entropy, 25 epochs, "
+                        "up to 2 restarts when no learning shows by epoch 8; mse10: the original loss, 10 epochs)")
     parser.add_argument("--seed", type=int, default=0, help="seed of weight initialisation, shuffling, dropout (default 0)")
     parser.add_argument("--force", action="store_true", help="retrain even if this exact run is stored")
     settings = parser.add_argument_group("overrides of the configuration's settings")
@@ -93,7 +93,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     settings.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=None,
                           help="TensorFlow op determinism (same seed and machine: same predictions)")
     settings.add_argument("--restarts", type=int, help="fresh starts (new weights and batch order) allowed when the "
-                          "validation check shows no learning at the probe epoch (default 0: off; README: seed table)")
+                          "validation check shows no learning at the probe epoch (default 2; 0: off)")
     settings.add_argument("--probe-epoch", type=int, help="epoch at which a run is checked for a restart")
     add_split_arguments(parser, "split (default: the dataset's test partition, or for its first run the dataset's own "
                         "train/test folders when it has them, else random 70/30 seed 0)")
