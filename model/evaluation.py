@@ -25,6 +25,7 @@ from dsanalysis.errors import UserError
 from dsanalysis.model.cache import decoded_images
 from dsanalysis.model.data import image_batches
 from dsanalysis.model.metrics import THRESHOLD, detection_metrics, group_scores
+from dsanalysis.model.leakage import in_domain_note
 from dsanalysis.model.partitions import dataset_partition, describe, evaluation_split, named_split
 from dsanalysis.model.splits import Split, SplitSettings, usable_images
 from dsanalysis.model.weights import file_sha256, model_with_weights
@@ -249,8 +250,10 @@ def evaluate_runs(
                                           seed, time.perf_counter() - started)
                 done.append(result)
                 if report is not None:
+                    own = in_domain_note(store, plan.split_id) if run["train_dataset"] == dataset else ""
                     report(f"{run['run_id']} ({run['arch']}, trained on {run['train_dataset'] or 'imported weights'}) "
-                           f"on {dataset} {part}: accuracy {result.accuracy:.4f}, AUC {result.auc:.4f}, {result.n_images} images")
+                           f"on {dataset} {part}: accuracy {result.accuracy:.4f}, AUC {result.auc:.4f}, {result.n_images} images"
+                           f"{own}")
     return done
 
 

@@ -174,3 +174,17 @@ def check_unchecked_splits(store: Store, dataset: str, images: pd.DataFrame) -> 
         members = store.query("model_split_members", split_id=row.split_id)
         stored_leakage(store, row.split_id, images, members, row.strategy)
     return len(unchecked)
+
+
+def in_domain_note(store: Store, split_id: str | None) -> str:
+    """What an in-domain evaluation on ``split_id``'s test part adds to its line when the split's stored check
+    warned about its test part ('' otherwise)."""
+    if split_id is None:
+        return ""
+    rows = store.query("model_split_leakage_get", split_id=split_id)
+    test = rows[(rows["part"] == "test") & rows["warning"].notna()]
+    if test.empty:
+        return ""
+    row = test.iloc[0]
+    return (f" (optimistic: {row['near']} of {row['n_images']} test images have a copy or near-duplicate in training "
+            "or validation; sql --query split_leakage)")

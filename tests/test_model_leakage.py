@@ -90,7 +90,7 @@ def test_a_split_stored_before_the_check_gets_it_when_next_used(own, store_path)
         assert len(store.query("model_split_leakage_get", split_id=split.split_id)) == 2
 
 
-def test_train_prints_the_leakage_of_its_split_when_it_starts(leaky, cli):
+def test_train_and_evaluate_print_the_leakage_of_the_split(leaky, cli):
     result = cli("train", leaky, *FAST)
     assert result.code == 0, result.err
     lines = result.out.splitlines()
@@ -100,6 +100,11 @@ def test_train_prints_the_leakage_of_its_split_when_it_starts(leaky, cli):
                                   "validation (2 exact); 0 of 4 validation images have a copy or near-duplicate in "
                                   "training (0 exact)")
     assert lines[started + 2].startswith("warning: 5 of 17 test images (29%)") and "--split group" in lines[started + 2]
+    run_id = lines[started].split()[1]
+    evaluated = cli("evaluate", run_id, "--on", leaky, "--bootstrap", "0")
+    assert evaluated.code == 0, evaluated.err
+    assert ("on leaky test: " in evaluated.out and "17 images (optimistic: 5 of 17 test images have a copy or "
+            "near-duplicate in training or validation; sql --query split_leakage)" in evaluated.out)
     random = cli("train", leaky, *FAST, "--split", "random")
     assert random.code == 0, random.err
     line = next(line for line in random.out.splitlines() if line.startswith("duplicate leakage: "))
