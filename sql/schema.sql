@@ -1,4 +1,4 @@
--- schema-version: 5
+-- schema-version: 6
 -- The dsanalysis results store. One DuckDB file holds everything the package produces.
 -- Conventions used by every table:
 --   * label is the text 'real' or 'fake'; nothing stores a bare 0/1 class.
@@ -28,7 +28,9 @@ CREATE TABLE datasets (
     numeric_label_one VARCHAR,           -- what label 1 meant in a numeric manifest ('fake' or 'real')
     group_pattern    VARCHAR,            -- regular expression that drew group ids from paths, if any
     ingested_at      TIMESTAMP NOT NULL,
-    package_version  VARCHAR NOT NULL
+    package_version  VARCHAR NOT NULL,
+    max_images_per_class INTEGER,        -- at most this many images of each class are used (NULL: all)
+    cap_seed         INTEGER             -- seed of that choice (internal statement usable_images)
 );
 
 CREATE SEQUENCE image_id_seq START 1;

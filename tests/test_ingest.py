@@ -241,3 +241,35 @@ def test_auto_layout_reads_path_manifest_csv_when_there_are_no_class_folders(cli
     (root / "manifest.csv").unlink()
     missing = cli("ingest", "n", root)
     assert missing.code == 1 and "no class folders found" in missing.err
+
+
+def test_a_cap_on_images_per_class_is_seeded_nested_recorded_and_invalidates_what_it_leaves_out(cli, store_path, tmp_path):
+    """--max-images-per-class: every file stays indexed, each class is capped (whole groups together), a larger
+    cap keeps every image a smaller one chose, and changing the cap drops splits holding images it leaves out."""
+    from dsanalysis.store import open_store
+
+    root = tmp_path / "d"
+    write_good(root / "real", 30, 0)
+    write_good(root / "fake", 24, 100)
+    capped = cli("ingest", "d", root, "--max-images-per-class", "10", "--cap-seed", "3")
+    assert capped.code == 0, capped.err
+    assert "a study uses at most 10 images per class (seed 3): 20 (10 fake, 10 real)" in capped.out
+
+    def used() -> set:
+        with open_store(store_path, read_only=True) as store:
+            return set(store.query("usable_images", dataset="d")["rel_path"])
+
+    ten = used()
+    assert len(ten) == 20 and len(rows(store_path, "SELECT * FROM images WHERE dataset = 'd'")) == 54
+    assert rows(store_path, "SELECT max_images_per_class, cap_seed FROM datasets") == [(10, 3)]
+    assert cli("train", "d", "--epochs", "1", "--batch-size", "8", "--validation-fraction", "0.3").code == 0
+    assert cli("ingest", "d", root, "--max-images-per-class", "12", "--cap-seed", "3").code == 0
+    assert ten <= used() and len(used()) == 24  # nested: the larger cap keeps the smaller one's choice
+    assert rows(store_path, "SELECT status FROM runs") == [("complete",)]  # no image left out: the run stands
+    other_seed = cli("ingest", "d", root, "--max-images-per-class", "12", "--cap-seed", "4")
+    assert "the cap changed from 12 images per class (seed 3) to 12 images per class (seed 4)" in other_seed.out
+    assert "split(s) held images that were left out by the new image cap: dropped" in other_seed.out
+    assert rows(store_path, "SELECT status FROM runs") == [("stale",)]
+    assert cli("ingest", "d", root).code == 0 and len(used()) == 54  # no cap: every usable image
+    too_small = cli("ingest", "d", root, "--max-images-per-class", "3")
+    assert too_small.code == 1 and "--max-images-per-class must be at least 10" in too_small.err

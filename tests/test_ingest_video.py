@@ -176,8 +176,11 @@ def test_crop_faces_on_uncropped_photos(cli, store_path, tmp_path, lfw_dir):
 
 
 def test_store_of_schema_version_1_migrates(store_path):
-    with open_store(store_path) as store:  # make a version-1 store: the tables and columns versions 2 and 3 added removed
-        store.con.execute("DROP TABLE sources; DROP TABLE crop_settings; DROP TABLE partitions")
+    with open_store(store_path) as store:  # make a version-1 store: the tables and columns versions 2 to 6 added removed
+        store.con.execute("DROP TABLE sources; DROP TABLE crop_settings; DROP TABLE partitions; DROP TABLE face_descriptors; "
+                          "DROP TABLE split_leaks; DROP TABLE split_leakage")
+        for column in ("max_images_per_class", "cap_seed"):
+            store.con.execute(f"ALTER TABLE datasets DROP COLUMN {column}")
         for column in ("source_path", "frame_index", "crop_path"):
             store.con.execute(f"ALTER TABLE images DROP COLUMN {column}")
         for column in ("learned", "learned_auc", "learned_ci_low", "learned_ci_high", "learned_reason", "claimed_by"):
@@ -186,7 +189,8 @@ def test_store_of_schema_version_1_migrates(store_path):
         store.con.execute("DELETE FROM schema_migrations WHERE version >= 2")
         store.con.execute("INSERT INTO datasets VALUES ('old', '/x', 'folders', NULL, NULL, NULL, now()::TIMESTAMP, '0')")
     with open_store(store_path) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 6
+        assert store.query("usable_images", dataset="old").empty  # the cap columns exist (NULL: no cap)
         assert store.query("sources").empty and store.query("partitions").empty and store.query("datasets")["dataset"].tolist() == ["old"]
         columns = set(store.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'images'").df()["column_name"])
         assert {"source_path", "frame_index", "crop_path"} <= columns

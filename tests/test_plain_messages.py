@@ -78,7 +78,7 @@ def test_a_store_that_cannot_be_written_is_one_line_and_stores_nothing(store_pat
         with pytest.raises(UserError, match=r"could not write to store .*: IO Error: No space left on device \(a full "
                                             r"disk or a read-only folder\?\); nothing of this step was stored"):
             with store.transaction() as con:
-                con.execute("INSERT INTO datasets VALUES ('d', '/x', 'folders', NULL, NULL, NULL, now()::TIMESTAMP, '0')")
+                con.execute("INSERT INTO datasets BY NAME SELECT 'd' AS dataset, '/x' AS root, 'folders' AS layout, now()::TIMESTAMP AS ingested_at, '0' AS package_version")
                 raise duckdb.IOException("IO Error: No space left on device")
         assert store.con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
 

@@ -82,7 +82,7 @@ def test_transaction_rolls_back_everything_on_error(store_path):
     with open_store(store_path) as store:
         with pytest.raises(KeyboardInterrupt):
             with store.transaction() as con:
-                con.execute("INSERT INTO datasets VALUES ('d', '/x', 'folders', NULL, NULL, NULL, now()::TIMESTAMP, '0')")
+                con.execute("INSERT INTO datasets BY NAME SELECT 'd' AS dataset, '/x' AS root, 'folders' AS layout, now()::TIMESTAMP AS ingested_at, '0' AS package_version")
                 raise KeyboardInterrupt
         assert store.con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
 

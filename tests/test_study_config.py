@@ -127,3 +127,45 @@ def test_train_units_name_their_configuration_as_the_runs_table_will(tmp_path):
     assert "train meso4 on lfw (default+loss=mse, seed 2)" in labels  # learning rate 0.001 and bce are the default's
     assert "train meso4 on lfw (default, seed 0)" in labels
     assert "train meso4 on mesonet (default+learning_rate=0.0001, seed 1)" in labels
+
+
+def test_a_dataset_entry_caps_its_images_per_class_and_the_ingest_unit_carries_it(tmp_path):
+    from dsanalysis.study.units import study_units
+
+    capped = GOOD.replace('name = "lfw"', 'name = "lfw"\nmax_images_per_class = 200\ncap_seed = 5', 1)
+    (tmp_path / "study.toml").write_text(capped)
+    study = load_study(tmp_path / "study.toml")
+    assert [(d.name, d.max_images_per_class, d.cap_seed) for d in study.datasets] == [("mesonet", None, 0), ("lfw", 200, 5)]
+    ingest = {u.params["dataset"]: u.params for u in study_units(study) if u.kind == "ingest"}
+    assert ingest["lfw"]["max_images_per_class"] == 200 and "max_images_per_class" not in ingest["mesonet"]
+    (tmp_path / "bad.toml").write_text(GOOD.replace('name = "lfw"', 'name = "lfw"\nmax_images_per_class = 2', 1))
+    with pytest.raises(UserError, match=r"datasets\[1\].max_images_per_class must be at least 10, not 2"):
+        load_study(tmp_path / "bad.toml")
+
+
+def test_a_study_reads_faceforensics_and_celebdf_layouts_with_a_method_and_compression(tmp_path):
+    """The study file accepts every layout `ingest` does; FaceForensics++'s method and compression reach ingest."""
+    from dsanalysis.study.units import study_units
+
+    text = GOOD.replace('name = "lfw"', 'name = "lfw"\nlayout = "faceforensics"\nmethod = "Deepfakes"\ncompression = "c23"', 1)
+    (tmp_path / "study.toml").write_text(text)
+    study = load_study(tmp_path / "study.toml")
+    ingest = {u.params["dataset"]: u.params for u in study_units(study) if u.kind == "ingest"}
+    assert (ingest["lfw"]["layout"], ingest["lfw"]["method"], ingest["lfw"]["compression"]) == (
+        "faceforensics", "Deepfakes", "c23")
+    assert "method" not in ingest["mesonet"]
+    (tmp_path / "celeb.toml").write_text(GOOD.replace('name = "lfw"', 'name = "lfw"\nlayout = "celebdf"', 1))
+    assert load_study(tmp_path / "celeb.toml").datasets[1].layout == "celebdf"
+
+
+def test_an_identity_split_needs_the_identity_extractor_and_measures_traits_before_training(tmp_path):
+    from dsanalysis.study.units import study_units
+
+    text = GOOD.replace('name = "lfw"', 'name = "lfw"\nsplit = { strategy = "identity" }', 1)
+    (tmp_path / "missing.toml").write_text(text)
+    with pytest.raises(UserError, match="traits.extractors must include 'identity': the identity split of lfw"):
+        load_study(tmp_path / "missing.toml")
+    (tmp_path / "study.toml").write_text(text.replace('extractors = ["quality", "skin"]',
+                                                      'extractors = ["quality", "faces", "identity"]'))
+    kinds = [u.kind for u in study_units(load_study(tmp_path / "study.toml"))]
+    assert kinds.index("traits") < kinds.index("train") and kinds.count("traits") == 1

@@ -41,6 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replace", action="store_true",
                         help="re-read a dataset registered from another folder from PATH (its images that differ are replaced)")
     parser.add_argument("--min-side", type=int, default=None, help="reject images whose shorter side is below this (default: 32 px)")
+    parser.add_argument("--max-images-per-class", type=int, default=None, metavar="N",
+                        help="use at most N images of each class in training, evaluation and traits (a seeded choice "
+                        "that keeps videos or people whole; every file stays indexed; default: all)")
+    parser.add_argument("--cap-seed", type=int, default=0, help="seed of the --max-images-per-class choice (default 0)")
     videos = parser.add_argument_group("videos and face crops")
     videos.add_argument("--crop-faces", action="store_true",
                         help="also cut the face out of every photo (for datasets of uncropped photos); videos always are")
@@ -107,7 +111,7 @@ def _ingest_all(args: argparse.Namespace, targets: list[tuple[str, str | None]],
                 numeric_label_one=args.numeric_label_one, group_pattern=args.group_pattern,
                 min_side=MIN_SIDE if args.min_side is None else args.min_side, crop_faces=args.crop_faces, crop=crop,
                 method=method, compression=args.compression, jobs=args.jobs, replace=args.replace,
-                follow_links=args.follow_links,
+                follow_links=args.follow_links, max_images_per_class=args.max_images_per_class, cap_seed=args.cap_seed,
             )
             for line in summary.lines():
                 print(line)

@@ -32,6 +32,8 @@ from dsanalysis.progress import progress
 from dsanalysis.store import Store, artifacts_dir
 
 LAYOUTS = ("auto", "folders", "manifest", FACEFORENSICS, CELEBDF)
+#: smallest cap on the images a study uses per class (a split needs a few of each class in every part)
+MIN_IMAGES_PER_CLASS = 10
 
 #: Columns of the images table that ingest writes (ingested_at is set by the insert).
 IMAGE_COLUMNS = [
@@ -82,6 +84,9 @@ class IngestSummary:
     faces_cropped: int = 0
     sources_reused: int = 0
     crop_settings: CropSettings | None = None
+    max_images_per_class: int | None = None  # the dataset's cap, if any
+    cap_seed: int | None = None
+    used_counts: Counter[str] = field(default_factory=Counter)  # images per class the study uses (after the cap)
 
     @property
     def changed_anything(self) -> bool:
@@ -103,6 +108,10 @@ class IngestSummary:
             f"  usable images: {usable} ({labels}); converted to RGB: {self.status_counts['converted']}; "
             f"rejected: {self.status_counts['rejected']}"
         )
+        if self.max_images_per_class is not None:
+            used = ", ".join(f"{n} {label}" for label, n in sorted(self.used_counts.items()))
+            out.append(f"  a study uses at most {self.max_images_per_class} images per class (seed {self.cap_seed}): "
+                       f"{sum(self.used_counts.values())} ({used}); the others stay indexed, unused")
         if self.split_counts:
             out.append("  dataset's own splits: " + ", ".join(f"{s} {n}" for s, n in sorted(self.split_counts.items())))
         for kind in ("video", "image"):
@@ -247,6 +256,8 @@ def ingest_dataset(
     jobs: int = 1,
     replace: bool = False,
     follow_links: bool = False,
+    max_images_per_class: int | None = None,
+    cap_seed: int = 0,
 ) -> IngestSummary:
     """Register dataset ``name`` from ``path`` and index its files; re-running is incremental.
 
@@ -255,6 +266,9 @@ def ingest_dataset(
     folder; ``jobs`` worker processes crop in parallel. A dataset already registered from another
     folder is re-read from ``path`` only with ``replace``. Only regular files inside the root (links
     out of it with ``follow_links``) below a size cap are opened (:mod:`dsanalysis.ingest.files`).
+    ``max_images_per_class`` caps the images a study uses of each class (seeded by ``cap_seed``; whole
+    groups kept together; every file is still indexed); changing the cap of a dataset drops what was
+    computed from images it leaves out, as a re-ingest that removes them would.
 
     Raises :class:`UserError` (and writes nothing) when the path is empty or does not exist, holds
     no files, holds usable images of one class only, or names another folder than the registered one
@@ -272,6 +286,9 @@ def ingest_dataset(
         raise UserError(f"dataset path {path} does not exist")
     if jobs < 1:
         raise UserError(f"--jobs must be at least 1, not {jobs}")
+    if max_images_per_class is not None and max_images_per_class < MIN_IMAGES_PER_CLASS:
+        raise UserError(f"--max-images-per-class must be at least {MIN_IMAGES_PER_CLASS} (a split needs images of each "
+                        f"class in every part), not {max_images_per_class}")
     found = _read_layout(path.resolve(), layout, manifest, numeric_label_one, group_pattern, method, compression)
     registered_root = store.con.execute("SELECT root FROM datasets WHERE dataset = ?", [name]).fetchone()
     if registered_root is not None and registered_root[0] != str(found.root) and not replace:
@@ -363,12 +380,16 @@ def ingest_dataset(
 
     registered = store.con.execute("SELECT root FROM datasets WHERE dataset = ?", [name]).fetchone()
     moved = registered is not None and registered[0] != str(found.root)
+    cap = (max_images_per_class, None if max_images_per_class is None else cap_seed)
+    stored_cap = store.con.execute("SELECT max_images_per_class, cap_seed FROM datasets WHERE dataset = ?", [name]).fetchone()
+    cap_changed = stored_cap is not None and tuple(stored_cap) != cap
+    used_before = set(store.query("usable_images", dataset=name)["image_id"]) if cap_changed else set()
     sources_frame = pd.DataFrame(source_rows, columns=SOURCE_COLUMNS).astype(
         {c: "Int64" for c in ("byte_size", "mtime_ns", "frame_count", "width", "height", "frames_sampled", "frames_read",
                               "faces_cropped")} | {"fps": "Float64"})
     stored_sources = store.query("ingest_existing_sources", dataset=name)
     sources_changed = _source_digest(stored_sources) != _source_digest(sources_frame)
-    if rows or removed or moved or registered is None or sources_changed:
+    if rows or removed or moved or registered is None or sources_changed or cap_changed:
         with store.transaction():
             new_ids = store.query("ingest_allocate_image_ids", n=len(fresh))["image_id"].tolist() if fresh else []
             for row, image_id in zip(fresh, new_ids, strict=True):
@@ -379,7 +400,7 @@ def ingest_dataset(
                 "ingest_upsert_dataset", dataset=name, root=str(found.root), layout=found.kind,
                 manifest=str(found.manifest) if found.manifest else None,
                 numeric_label_one=numeric_label_one if found.kind == "manifest" else None,
-                group_pattern=group_pattern, package_version=__version__,
+                group_pattern=group_pattern, package_version=__version__, max_images_per_class=cap[0], cap_seed=cap[1],
             )
             if cropping:
                 store.execute("ingest_insert_crop_settings", settings_key=crop.key, settings=crop.to_json())
@@ -401,9 +422,16 @@ def ingest_dataset(
             store.execute("ingest_insert_images")
             for view in ("ingest_drop", "ingest_rows", "ingest_attributes"):
                 store.con.unregister(view)
+            if cap_changed:  # images the new cap leaves out are as good as removed for what was computed from them
+                left_out = sorted(used_before - set(store.query("usable_images", dataset=name)["image_id"]))
+                summary.notes.append(f"the cap changed from {_cap_words(stored_cap)} to {_cap_words(cap)}")
+                summary.notes.extend(_invalidate(store, name, left_out, True, why="left out by the new image cap"))
         if moved:
             summary.notes.append(f"dataset root moved from {registered[0]} to {found.root}")
 
+    summary.max_images_per_class, summary.cap_seed = cap
+    if cap[0] is not None:
+        summary.used_counts = Counter(store.query("usable_images", dataset=name)["label"])
     for rel_path, other_dataset, other_path, label, other_label in store.query("ingest_duplicates", dataset=name).itertuples(
             index=False):
         if other_dataset == name:
@@ -417,11 +445,15 @@ def ingest_dataset(
     return summary
 
 
-def _invalidate(store: Store, name: str, stale_ids: list[int], images_changed: bool) -> list[str]:
+def _cap_words(cap: tuple[int | None, int | None]) -> str:
+    return "none" if cap[0] is None else f"{cap[0]} images per class (seed {cap[1]})"
+
+
+def _invalidate(store: Store, name: str, stale_ids: list[int], images_changed: bool,
+                why: str = "removed, changed or relabelled at re-ingest") -> list[str]:
     """Drop what was computed from images that are gone or relabelled (``ingest_invalidate``), inside the
     caller's transaction; returns notes saying what became stale and what to rerun."""
-    reason = (f"stale: {len(stale_ids)} image(s) of {name} it was split from were removed, changed or relabelled at "
-              "re-ingest; train again")
+    reason = f"stale: {len(stale_ids)} image(s) of {name} it was split from were {why}; train again"
     store.con.register("ingest_stale", pd.DataFrame({"image_id": pd.Series(stale_ids, dtype="int64")}))
     store.con.register("ingest_stale_context", pd.DataFrame([{"dataset": name, "reason": reason,
                                                               "images_changed": images_changed}]))
@@ -435,7 +467,7 @@ def _invalidate(store: Store, name: str, stale_ids: list[int], images_changed: b
             store.con.unregister("ingest_stale_context")
     notes = []
     if counts["splits"]:
-        notes.append(f"{int(counts['splits'])} split(s) held images that were removed, changed or relabelled: dropped"
+        notes.append(f"{int(counts['splits'])} split(s) held images that were {why}: dropped"
                      + (f", with {name}'s test partition (the next train, evaluate or study draws a new one)"
                         if counts["partitions"] else ""))
     if counts["runs"]:

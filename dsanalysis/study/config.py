@@ -54,10 +54,9 @@ from pathlib import Path
 from typing import Any
 
 from dsanalysis.errors import UserError
+from dsanalysis.ingest.published import CELEBDF, FACEFORENSICS
 
-LAYOUTS = ("auto", "folders", "manifest")
-SPLIT_STRATEGIES = ("random", "group", "source")
-EXTRACTORS = ("quality", "faces", "skin", "deepface")
+LAYOUTS = ("auto", "folders", "manifest", FACEFORENSICS, CELEBDF)  # as `ingest --layout`
 ANALYSES = ("ranking", "traits", "subgroups")
 
 
@@ -79,6 +78,10 @@ class DatasetEntry:
     numeric_label_one: str = "fake"
     follow_links: bool = False  # read files that links lead to outside the dataset's folder
     split: SplitEntry | None = None  # this dataset's own split (the study's [split] when None)
+    max_images_per_class: int | None = None  # cap on the images used of each class (ingest --max-images-per-class)
+    cap_seed: int = 0
+    method: str | None = None  # FaceForensics++: one manipulation method (default: every method pooled)
+    compression: str | None = None  # FaceForensics++: which compression, where several were downloaded
 
 
 @dataclass(frozen=True)
@@ -172,13 +175,24 @@ def _kind_name(kinds: tuple[type, ...]) -> str:
 
 def _split(reader: _Reader, defaults: SplitEntry) -> SplitEntry:
     """A split table; keys it leaves out come from ``defaults`` (the study's [split] for a dataset's own)."""
+    from dsanalysis.model.splits import STRATEGIES  # the strategies' owner
+
     reader.only("strategy", "test_fraction", "validation_fraction", "seed")
     return SplitEntry(
-        strategy=reader.choice("strategy", SPLIT_STRATEGIES, defaults.strategy),
+        strategy=reader.choice("strategy", STRATEGIES, defaults.strategy),
         test_fraction=reader.fraction("test_fraction", defaults.test_fraction, allow_zero=False),
         validation_fraction=reader.fraction("validation_fraction", defaults.validation_fraction, allow_zero=True),
         seed=reader.get("seed", int, defaults.seed),
     )
+
+
+def _cap(reader: _Reader) -> int | None:
+    from dsanalysis.ingest.ingest import MIN_IMAGES_PER_CLASS
+
+    cap = reader.get("max_images_per_class", int)
+    if cap is not None and cap < MIN_IMAGES_PER_CLASS:
+        raise reader.fail("max_images_per_class", f"must be at least {MIN_IMAGES_PER_CLASS}, not {cap}")
+    return cap
 
 
 def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) -> tuple[DatasetEntry, ...]:
@@ -189,7 +203,8 @@ def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) ->
         if not isinstance(entry, dict):
             raise UserError(f"{source}: datasets[{index}] must be a table")
         reader = _Reader(entry, f"datasets[{index}].", source)
-        reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one", "follow_links", "split")
+        reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one", "follow_links", "split",
+                    "max_images_per_class", "cap_seed", "method", "compression")
         name = reader.get("name", str, required=True)
         if not name.strip() or name != name.strip():
             raise reader.fail("name", f"must be a non-empty name without leading or trailing spaces, not {name!r}")
@@ -207,6 +222,10 @@ def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) ->
             numeric_label_one=reader.choice("numeric_label_one", ("fake", "real"), "fake"),
             follow_links=reader.get("follow_links", bool, False),
             split=_split(reader.table("split"), study_split) if "split" in entry else None,
+            max_images_per_class=_cap(reader),
+            cap_seed=reader.get("cap_seed", int, 0),
+            method=reader.get("method", str),
+            compression=reader.get("compression", str),
         ))
     names = [d.name for d in datasets]
     for name in names:
@@ -251,6 +270,8 @@ def _training(reader: _Reader) -> TrainingEntry:
 
 def parse_study(data: dict[str, Any], source: str = "study file", base: Path | None = None) -> StudyConfig:
     """Validate parsed TOML into a :class:`StudyConfig`; paths are relative to ``base``."""
+    from dsanalysis.traits.pipeline import DEFAULT_EXTRACTORS, EXTRACTORS  # the extractors' owner
+
     base = base or Path.cwd()
     top = _Reader(data, "", source)
     top.only("study", "datasets", "split", "training", "traits", "analyses", "evaluation", "report")
@@ -275,18 +296,23 @@ def parse_study(data: dict[str, Any], source: str = "study file", base: Path | N
     if resamples < 0:
         raise evaluation.fail(key, "must be 0 (no intervals) or more")
     out = report.get("out", str)
-    return StudyConfig(
+    config = StudyConfig(
         name=study.get("name", str, "study"),
         source=None,
         datasets=_datasets(data.get("datasets"), base, source, split),
         split=split,
         training=_training(top.table("training")),
-        extractors=traits.string_list("extractors", ("quality", "faces", "skin"), EXTRACTORS),
+        extractors=traits.string_list("extractors", DEFAULT_EXTRACTORS, EXTRACTORS),
         trait_jobs=jobs,
         analyses=analyses.string_list("run", ANALYSES, ANALYSES),
         bootstrap_resamples=resamples,
         report_out=None if out is None else base / out,
     )
+    by_identity = [d.name for d in config.datasets if config.split_of(d).strategy == "identity"]
+    if by_identity and "identity" not in config.extractors:
+        raise traits.fail("extractors", f"must include 'identity': the identity split of {', '.join(by_identity)} "
+                          "is drawn from the identity traits (measured before training)")
+    return config
 
 
 def load_study(path: str | Path) -> StudyConfig:

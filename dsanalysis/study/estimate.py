@@ -114,7 +114,10 @@ def _image_count(store: Store | None, entry: DatasetEntry) -> int | None:
 
             return len(usable_images(store, entry.name))
     listed = len(_image_files(entry.path)) if entry.path.is_dir() and entry.manifest is None else 0
-    return listed or _manifest_rows(entry)  # nothing countable: unknown until ingested, never 0 s
+    count = listed or _manifest_rows(entry)  # nothing countable: unknown until ingested, never 0 s
+    if count is not None and entry.max_images_per_class is not None:  # two classes, each capped
+        count = min(count, 2 * entry.max_images_per_class)
+    return count
 
 
 def estimate_plan(store: Store | None, study: StudyConfig, plan: pd.DataFrame, rates: Throughput) -> pd.DataFrame:

@@ -140,7 +140,9 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
 
         summary = ingest_dataset(store, p["dataset"], p["path"], layout=p["layout"], manifest=p["manifest"],
                                  numeric_label_one=p["numeric_label_one"], group_pattern=p["group_pattern"],
-                                 follow_links=p.get("follow_links", False))
+                                 follow_links=p.get("follow_links", False),
+                                 max_images_per_class=p.get("max_images_per_class"), cap_seed=p.get("cap_seed", 0),
+                                 method=p.get("method"), compression=p.get("compression"))
         report(summary.lines()[0])
     elif unit.kind == "train":
         from dsanalysis.model.training import train_run

@@ -37,8 +37,16 @@ def study_units(study: StudyConfig) -> list[Unit]:
     units = [Unit("ingest", f"ingest {d.name}", {"dataset": d.name, "path": str(d.path), "layout": d.layout,
                                                  "manifest": None if d.manifest is None else str(d.manifest),
                                                  "group_pattern": d.group_pattern, "numeric_label_one": d.numeric_label_one,
-                                                 "follow_links": d.follow_links})
+                                                 "follow_links": d.follow_links}
+                  # set only when capped, so the ingest units of uncapped studies keep their keys
+                  | ({"max_images_per_class": d.max_images_per_class, "cap_seed": d.cap_seed}
+                     if d.max_images_per_class is not None else {})
+                  | {k: v for k, v in (("method", d.method), ("compression", d.compression)) if v is not None})
              for d in study.datasets]
+    traits = Unit("traits", "dataset traits", {"extractors": list(study.extractors), "jobs": study.trait_jobs})
+    identity_split = any(study.split_of(d).strategy == "identity" for d in study.datasets)
+    if study.extractors and identity_split:  # an identity split is drawn from the traits: measure them first
+        units.append(traits)
     for arch in study.training.architectures:
         for dataset in study.datasets:
             for overrides in study.training.grid:
@@ -51,8 +59,8 @@ def study_units(study: StudyConfig) -> list[Unit]:
         units.append(Unit("evaluate", f"evaluate every model on {dataset.name}",
                           {"dataset": dataset.name, "resamples": study.bootstrap_resamples,
                            "split": asdict(study.split_of(dataset)), "group_pattern": dataset.group_pattern}))
-    if study.extractors:
-        units.append(Unit("traits", "dataset traits", {"extractors": list(study.extractors), "jobs": study.trait_jobs}))
+    if study.extractors and not identity_split:
+        units.append(traits)
     for name in study.analyses:
         units.append(Unit("analysis", f"analyze {name}", {"name": name}))
     units.append(Unit("report", "report", {"out": None if study.report_out is None else str(study.report_out)}))

@@ -1,6 +1,7 @@
 -- name: datasets
 -- description: Registered datasets with their file counts: usable images per class, converted and
---   rejected files, groups (videos or identities) and the dataset's own splits.
+--   rejected files, groups (videos or identities) and the dataset's own splits; max_images_per_class is
+--   the cap on the images a study uses of each class (NULL: all; see the usable_images statement).
 SELECT d.dataset,
        count(i.image_id) AS files,
        count(*) FILTER (WHERE i.status <> 'rejected') AS usable,
@@ -10,6 +11,7 @@ SELECT d.dataset,
        count(*) FILTER (WHERE i.status = 'rejected') AS rejected,
        count(DISTINCT i.group_id) AS groups,
        coalesce(string_agg(DISTINCT i.source_split, ',' ORDER BY i.source_split), '') AS source_splits,
+       d.max_images_per_class,
        d.layout,
        d.root,
        d.ingested_at
