@@ -62,7 +62,7 @@ def test_good_study_file_expands_the_grid_and_resolves_paths(tmp_path):
     [
         (("[split]", "[split]\nratio = 0.3"), "split.ratio is not a known key"),
         (("test_fraction = 0.25", "test_fraction = 1.5"), "split.test_fraction must be between 0 and 1"),
-        (('strategy = "group"', 'strategy = "videos"'), "split.strategy must be one of random, group, source"),
+        (('strategy = "group"', 'strategy = "videos"'), "split.strategy must be one of auto, random, group, source, identity"),
         (("seeds = [0, 1, 2]", "seeds = [0, 0]"), "training.seeds lists a seed twice"),
         (("seeds = [0, 1, 2]", 'seeds = "three"'), "training.seeds must be a list"),
         (('loss = ["mse", "bce"]', "loss = []"), "training.grid.loss must be a non-empty list"),

@@ -62,7 +62,7 @@ ANALYSES = ("ranking", "traits", "subgroups")
 
 @dataclass(frozen=True)
 class SplitEntry:
-    strategy: str = "random"
+    strategy: str = "auto"  # as `train`: the dataset's own train/test folders when it has them, else random
     test_fraction: float = 0.3
     validation_fraction: float = 0.1
     seed: int = 0
@@ -175,11 +175,11 @@ def _kind_name(kinds: tuple[type, ...]) -> str:
 
 def _split(reader: _Reader, defaults: SplitEntry) -> SplitEntry:
     """A split table; keys it leaves out come from ``defaults`` (the study's [split] for a dataset's own)."""
-    from dsanalysis.model.splits import STRATEGIES  # the strategies' owner
+    from dsanalysis.model.splits import AUTO, STRATEGIES  # the strategies' owner
 
     reader.only("strategy", "test_fraction", "validation_fraction", "seed")
     return SplitEntry(
-        strategy=reader.choice("strategy", STRATEGIES, defaults.strategy),
+        strategy=reader.choice("strategy", (AUTO, *STRATEGIES), defaults.strategy),
         test_fraction=reader.fraction("test_fraction", defaults.test_fraction, allow_zero=False),
         validation_fraction=reader.fraction("validation_fraction", defaults.validation_fraction, allow_zero=True),
         seed=reader.get("seed", int, defaults.seed),
