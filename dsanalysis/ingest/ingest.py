@@ -450,10 +450,10 @@ def _cap_words(cap: tuple[int | None, int | None]) -> str:
 
 
 def _invalidate(store: Store, name: str, stale_ids: list[int], images_changed: bool,
-                why: str = "removed, changed or relabelled at re-ingest") -> list[str]:
+                why: str = "removed, changed or relabelled") -> list[str]:
     """Drop what was computed from images that are gone or relabelled (``ingest_invalidate``), inside the
     caller's transaction; returns notes saying what became stale and what to rerun."""
-    reason = f"stale: {len(stale_ids)} image(s) of {name} it was split from were {why}; train again"
+    reason = f"stale: {len(stale_ids)} image(s) of {name} it was split from were {why} at re-ingest; train again"
     store.con.register("ingest_stale", pd.DataFrame({"image_id": pd.Series(stale_ids, dtype="int64")}))
     store.con.register("ingest_stale_context", pd.DataFrame([{"dataset": name, "reason": reason,
                                                               "images_changed": images_changed}]))
