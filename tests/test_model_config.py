@@ -14,8 +14,8 @@ def test_mse10_is_the_original_recipe_default_its_bce_version_and_overrides_are_
     assert (config["optimizer"], config["learning_rate"], config["loss"], config["batch_size"]) == ("adam", 1e-3, "mse", 32)
     assert config["epochs"] == 10 and config["augment"] is False and config["resize"] == "nearest"
     _, default = resolve_config("default")
-    assert {k for k in config if config[k] != default[k]} == {"loss", "epochs"}
-    assert (default["loss"], default["epochs"]) == ("bce", 25)
+    assert {k for k in config if config[k] != default[k]} == {"loss", "epochs", "restarts"}
+    assert (default["loss"], default["epochs"], default["restarts"], default["probe_epoch"]) == ("bce", 25, 2, 8)
     name, config = resolve_config("mse10", {"learning_rate": 1e-4, "epochs": None, "loss": "bce"})
     assert name == "mse10+learning_rate=0.0001,loss=bce" and config["epochs"] == 10
     assert resolve_config("default", {"epochs": 25})[0] == "default"  # no change, no suffix
