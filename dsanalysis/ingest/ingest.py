@@ -24,7 +24,7 @@ from dsanalysis.errors import UserError
 from dsanalysis.imaging import MIN_SIDE, Probe, probe_image
 from dsanalysis.ingest.crops import CropSettings
 from dsanalysis.ingest.files import refusal
-from dsanalysis.ingest.layout import MANIFEST_SUFFIXES, Candidate, Layout, discover_folders, read_manifest
+from dsanalysis.ingest.layout import MANIFEST_SUFFIXES, Candidate, Layout, discover_folders, manifests_in, read_manifest
 from dsanalysis.ingest.published import CELEBDF, FACEFORENSICS, published_layout, read_celebdf, read_faceforensics
 from dsanalysis.ingest.sources import SourceResult, crop_folder, crop_sources
 from dsanalysis.ingest.video import is_video
@@ -175,7 +175,7 @@ def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_on
         elif is_manifest_file:
             root, manifest_path = path.parent, path
         else:
-            found = _manifests_in(path)
+            found = manifests_in(path)
             if not found:
                 raise UserError(f"{path}: --layout manifest needs --manifest FILE (no manifest.csv or manifest.parquet there)")
             root, manifest_path = path, found[0]
@@ -187,15 +187,11 @@ def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_on
     try:
         return discover_folders(path, group_pattern)
     except UserError:
-        if layout != "auto" or not _manifests_in(path):
+        if layout != "auto" or not manifests_in(path):
             raise
     # auto layout: a folder without class folders but with PATH/manifest.csv (or .parquet) is a manifest dataset
-    return read_manifest(_manifests_in(path)[0], path, numeric_label_one, group_pattern)
+    return read_manifest(manifests_in(path)[0], path, numeric_label_one, group_pattern)
 
-
-def _manifests_in(folder: Path) -> list[Path]:
-    """``folder/manifest.csv`` and ``folder/manifest.parquet`` (and the other manifest suffixes) that exist."""
-    return [folder / f"manifest{suffix}" for suffix in MANIFEST_SUFFIXES if (folder / f"manifest{suffix}").is_file()]
 
 
 def _examine(root: Path, candidate: Candidate, known: dict | None, min_side: int,

@@ -30,6 +30,11 @@ SPLIT_NAMES = {
 MANIFEST_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
+def manifests_in(folder: Path) -> list[Path]:
+    """``folder/manifest.csv``, ``folder/manifest.parquet`` (and the other manifest suffixes) that exist."""
+    return [folder / f"manifest{suffix}" for suffix in MANIFEST_SUFFIXES if (folder / f"manifest{suffix}").is_file()]
+
+
 @dataclass
 class Candidate:
     """One file the layout assigns to the dataset, before it is read."""

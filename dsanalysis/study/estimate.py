@@ -86,7 +86,7 @@ def _image_files(root: Path) -> list[Path]:
 
 def _manifest_rows(entry: DatasetEntry) -> int | None:
     """Rows of the dataset's manifest (its ``manifest``, PATH itself, or PATH/manifest.*), None without one."""
-    from dsanalysis.ingest.layout import MANIFEST_SUFFIXES, read_manifest
+    from dsanalysis.ingest.layout import manifests_in, read_manifest
 
     path = entry.path
     if entry.manifest is not None:
@@ -94,7 +94,7 @@ def _manifest_rows(entry: DatasetEntry) -> int | None:
     elif path.is_file():
         manifest, root = path, path.parent
     else:
-        found = [path / f"manifest{s}" for s in MANIFEST_SUFFIXES if (path / f"manifest{s}").is_file()]
+        found = manifests_in(path)
         if not found:
             return None
         manifest, root = found[0], path

@@ -448,16 +448,24 @@ def _user_umap(user: Any, user_vectors: dict[str, tuple[np.ndarray, np.ndarray]]
     if len(x) <= 3:
         summary.notes.append("no UMAP map of the embeddings: too few images")
         return pd.DataFrame(columns=["method", "image_id", "x", "y", "params"])
-    input_key = stable_key("umap_embeddings", seed, embedding.MAX_FIT_IMAGES, embedding.N_NEIGHBORS, embedding.MIN_DIST,
-                           user.sha256, ids.tolist())
-    stored = store.query("traits_embedding_params", method="umap_embeddings")["params"].tolist()
+    return _umap_rows(store, summary, "umap_embeddings", x, ids, seed, [user.sha256],
+                      {**user.params(), "datasets": sorted(user_vectors), "run": run_key})
+
+
+def _umap_rows(store: Store, summary: TraitsSummary, method: str, x: np.ndarray, ids: np.ndarray, seed: int,
+               key_parts: list, params: dict) -> pd.DataFrame:
+    """The UMAP map ``method`` of vectors ``x`` (rows: image ``ids``), as embeddings rows; empty (kept, with a
+    note) when the stored map was made from the same ids, ``key_parts`` and settings."""
+    input_key = stable_key(method, seed, embedding.MAX_FIT_IMAGES, embedding.N_NEIGHBORS, embedding.MIN_DIST,
+                           ids.tolist(), *key_parts)
+    stored = store.query("traits_embedding_params", method=method)["params"].tolist()
     if len(stored) == 1 and json.loads(stored[0]).get("input_key") == input_key:
-        summary.notes.append("UMAP map of the embeddings unchanged: kept")
+        summary.notes.append(f"UMAP map unchanged ({method}: same images, vectors and settings): kept")
         return pd.DataFrame(columns=["method", "image_id", "x", "y", "params"])
-    coords, params = embedding.umap_embedding(x, seed)
-    params.update({**user.params(), "datasets": sorted(user_vectors), "run": run_key, "input_key": input_key})
-    return pd.DataFrame({"method": "umap_embeddings", "image_id": ids.astype("int64"), "x": coords[:, 0],
-                         "y": coords[:, 1], "params": json.dumps(params, sort_keys=True)})
+    coords, fitted = embedding.umap_embedding(x, seed)
+    fitted.update({**params, "input_key": input_key})
+    return pd.DataFrame({"method": method, "image_id": ids.astype("int64"), "x": coords[:, 0], "y": coords[:, 1],
+                         "params": json.dumps(fitted, sort_keys=True)})
 
 
 def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractors: Sequence[str] = DEFAULT_EXTRACTORS,
@@ -525,18 +533,10 @@ def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractor
     embedding_table = pd.DataFrame(columns=["method", "image_id", "x", "y", "params"])
     if embed and len(reference) > 3 and standardizer["columns"]:
         all_vectors = vectors.standardized_vectors(reference, standardizer)
-        # the map is a pure function of these vectors, ids and settings: reuse it when none changed
-        input_key = stable_key("umap_descriptors", seed, embedding.MAX_FIT_IMAGES, embedding.N_NEIGHBORS,
-                               embedding.MIN_DIST, reference["image_id"].tolist(), np.round(all_vectors, 10).tolist())
-        stored = store.query("traits_embedding_params", method="umap_descriptors")["params"].tolist()
-        if len(stored) == 1 and json.loads(stored[0]).get("input_key") == input_key:
-            summary.notes.append("UMAP map unchanged (same images, descriptors and settings): kept")
-        else:
-            coords, params = embedding.umap_embedding(all_vectors, seed)
-            params.update({"descriptors": standardizer["columns"], "datasets": sorted(chosen), "run": run_key,
-                           "input_key": input_key})
-            embedding_table = pd.DataFrame({"method": "umap_descriptors", "image_id": reference["image_id"].astype("int64"),
-                                            "x": coords[:, 0], "y": coords[:, 1], "params": json.dumps(params, sort_keys=True)})
+        # the map is a pure function of these vectors, ids and settings: reused when none changed
+        embedding_table = _umap_rows(store, summary, "umap_descriptors", all_vectors, reference["image_id"].to_numpy(),
+                                     seed, [np.round(all_vectors, 10).tolist()],
+                                     {"descriptors": standardizer["columns"], "datasets": sorted(chosen), "run": run_key})
     elif embed:
         summary.notes.append("no UMAP map: too few images or no usable descriptors")
     if embed and user_vectors:
