@@ -95,6 +95,36 @@ def test_two_datasets_single_seed_is_explained_not_a_crash(cli, store_path):
     notes = _result(store_path, "traits", "notes")
     assert notes["message"].str.contains("cannot support any trait claim").any()
     _no_silent_nan(_result(store_path, "ranking", "scores"))
+    # every stored note has a declared kind; the sample-size statement is the one of kind 'sample_size'
+    from dsanalysis.stats.notes import NOTE_KINDS, of_kind
+
+    for name in ("ranking", "traits", "subgroups"):
+        assert _result(store_path, name, "notes")["kind"].isin(list(NOTE_KINDS)).all(), name
+    assert of_kind(notes, "sample_size")["message"].str.startswith("2 datasets cannot support").tolist() == [True]
+    assert "DATASET LEVEL: 2 datasets cannot support any trait claim" in result.out
+    assert of_kind(_result(store_path, "ranking", "notes"), "caution")["message"].str.contains("a single seed").any()
+
+
+def test_analyze_highlights_notes_by_kind_not_by_their_wording(capsys):
+    """The terminal puts the notes of kind 'sample_size' first, whatever they say; a note of another kind that
+    happens to speak of datasets and claims is listed with the others only."""
+    from dsanalysis.commands.analyze import print_tables
+    from dsanalysis.stats.notes import note_table
+
+    notes = note_table([("dataset_level", "traits", "not_estimable", "no traits for 2 datasets: no claim is detectable"),
+                        ("dataset_level", "sample size", "sample_size", "five sets: only strong effects show")])
+    print_tables("traits", {"notes": notes})
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == "  DATASET LEVEL: five sets: only strong effects show"
+    assert "DATASET LEVEL: no traits" not in out
+    assert "[dataset_level] traits: no traits for 2 datasets" in out
+
+
+def test_notes_of_an_undeclared_kind_are_refused():
+    from dsanalysis.stats.notes import note_table
+
+    with pytest.raises(ValueError, match="unknown note kind"):
+        note_table([("ranking", "seeds", "warning!", "one seed")])
 
 
 def test_metrics_without_predictions_still_rank_with_a_note(cli, store_path):

@@ -95,14 +95,16 @@ def _why(frame) -> str:
 
 
 def print_tables(name: str, tables: dict) -> None:
-    """The analysis on the terminal: dataset-level sample-size statement first, notes last."""
+    """The analysis on the terminal: the notes of kind 'sample_size' first (what the number of datasets lets the
+    dataset-level analysis claim), then the tables, every note last."""
     import pandas as pd
+
+    from dsanalysis.stats.notes import of_kind
 
     notes = tables.get("notes", pd.DataFrame())
     print(f"== analyze {name}")
-    for message in notes.loc[notes["section"] == "dataset_level", "message"] if not notes.empty else []:
-        if "datasets" in message and ("claim" in message or "detectable" in message):
-            print(f"  DATASET LEVEL: {message}")
+    for message in of_kind(notes, "sample_size")["message"]:
+        print(f"  DATASET LEVEL: {message}")
     for result, frame in tables.items():
         if result == "notes" or frame.empty:
             continue

@@ -1,8 +1,9 @@
 """The three analyses of ``python -m dsanalysis analyze``: store in, tidy result tables out.
 
 Each function reads its inputs through :mod:`dsanalysis.stats.inputs`, runs the library functions
-and returns ``{result name: DataFrame}`` including a 'notes' table (section, subject, message) that
-lists everything that could not be estimated and why. Writing is left to the caller
+and returns ``{result name: DataFrame}`` including a 'notes' table (section, subject, kind, message) that
+lists everything that could not be estimated or limits a result, and why, each with its
+kind (:mod:`dsanalysis.stats.notes`). Writing is left to the caller
 (:func:`dsanalysis.stats.results.save_analysis`).
 """
 
@@ -18,8 +19,8 @@ from dsanalysis.stats import (correlation, fit_band, friedman, image_level, lear
                               ranking, subgroups)
 from dsanalysis.stats.detection import SCORE_RANGE, THRESHOLD, is_fake
 from dsanalysis.stats.inputs import StudyInputs, dataset_traits, image_descriptors, pair_traits
+from dsanalysis.stats.notes import Note, note_table
 
-NOTE_COLUMNS = ["section", "subject", "message"]
 TEST_METRICS = ("accuracy", "auc")
 BLOCKS = ["eval_dataset", "config_name", "seed"]
 
@@ -48,8 +49,9 @@ class Settings:
         return values if analysis is None else {k: values[k] for k in used[analysis]}
 
 
-def _notes(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=NOTE_COLUMNS)
+def _notes(rows: list[Note]) -> pd.DataFrame:
+    """The notes table (:mod:`dsanalysis.stats.notes`): rows of section, subject, kind, message."""
+    return note_table(rows)
 
 
 def _stack(frames: dict[str, pd.DataFrame], key: str) -> pd.DataFrame:
@@ -76,7 +78,7 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
     cells = inputs.cells
     tables: dict[str, pd.DataFrame] = {}
     if cells.empty:
-        notes.append(("ranking", "all", "nothing to rank: no evaluated complete trained runs"))
+        notes.append(("ranking", "all", "not_estimable", "nothing to rank: no evaluated complete trained runs"))
         return {"notes": _notes(notes)}
     train_sets = sorted(cells["train_dataset"].unique())
     predictions = inputs.scores if inputs.cell_source == "predictions" else None
@@ -93,17 +95,17 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
     tables["scores"] = scores[order[:at] + ["n_learned", "n_not_learned"] + order[at:]]
     sensitivity, lines = learned.learned_only_ranking(cells, inputs.runs)
     tables["learned_sensitivity"] = sensitivity
-    notes.extend(("ranking", "learned runs", line) for line in lines)
+    notes.extend(("ranking", "learned runs", "sensitivity", line) for line in lines)
     tables["transfer"] = ranking.transfer_matrix(cells)
     if len(train_sets) < 2:
-        notes.append(("ranking", "tests", f"one training dataset ({train_sets[0]}): nothing to compare, no ranking tests"))
+        notes.append(("ranking", "tests", "not_estimable", f"one training dataset ({train_sets[0]}): nothing to compare, no ranking tests"))
     missing_gen = [t for t in train_sets if not ((tables["scores"]["train_dataset"] == t)
                                                  & (tables["scores"]["scope"] == "generalization")).any()]
     for t in missing_gen:
-        notes.append(("ranking", t, "no evaluation on another dataset: no generalization score"))
+        notes.append(("ranking", t, "not_estimable", "no evaluation on another dataset: no generalization score"))
     seeds = inputs.runs.groupby(["train_dataset", "config_name"])["seed"].nunique()
     if not seeds.empty and seeds.min() < 2:
-        notes.append(("ranking", "seeds", "a single seed for some training dataset x configuration: intervals and "
+        notes.append(("ranking", "seeds", "caution", "a single seed for some training dataset x configuration: intervals and "
                       "tests cannot separate training noise from dataset differences"))
     alpha = 1 - settings.confidence
     fr, ranks, pairs, models = {}, {}, {}, {}
@@ -111,7 +113,7 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
         for metric in TEST_METRICS:
             data = cells[cells["metric"] == metric]
             if data["value"].notna().sum() == 0:
-                notes.append(("ranking", metric, f"no {metric} values: no tests"))
+                notes.append(("ranking", metric, "not_estimable", f"no {metric} values: no tests"))
                 continue
             fr[metric] = friedman.friedman_test(data, BLOCKS, "train_dataset", "value")
             ranks[metric] = friedman.mean_ranks(data, BLOCKS, "train_dataset", "value")
@@ -119,7 +121,7 @@ def ranking_tables(inputs: StudyInputs, settings: Settings) -> dict[str, pd.Data
             models[metric] = mixed.crossed_mixed_model(data, "value", "train_dataset", ["eval_dataset", "seed", "config_name"],
                                                        confidence=settings.confidence, bounds=SCORE_RANGE)
             if fr[metric]["n_blocks"].iloc[0] < 5:
-                notes.append(("ranking", metric, f"Friedman test on {int(fr[metric]['n_blocks'].iloc[0])} blocks: "
+                notes.append(("ranking", metric, "caution", f"Friedman test on {int(fr[metric]['n_blocks'].iloc[0])} blocks: "
                               "too few for the chi-square approximation to be trusted"))
     tables["friedman"] = _stack(fr, "metric")
     tables["mean_ranks"] = _stack(ranks, "metric")
@@ -159,45 +161,45 @@ def traits_tables(inputs: StudyInputs, traits: pd.DataFrame, pairs: pd.DataFrame
     gen = generalization_scores(inputs, settings) if not inputs.cells.empty else \
         pd.DataFrame(columns=["dataset", "score", "ci_low", "ci_high"])
     n = len(gen)
-    notes.append(("dataset_level", "sample size", correlation.sample_size_statement(n, 1 - settings.confidence)))
+    notes.append(("dataset_level", "sample size", "sample_size", correlation.sample_size_statement(n, 1 - settings.confidence)))
     # 1. dataset level
     if traits.empty:
-        notes.append(("dataset_level", "traits", "no dataset traits in the store: run `python -m dsanalysis traits` first"))
+        notes.append(("dataset_level", "traits", "not_estimable", "no dataset traits in the store: run `python -m dsanalysis traits` first"))
     else:
         merged = traits.merge(gen, on="dataset", how="inner")
         absent = sorted(set(traits["trait"]) - set(merged["trait"]))
         for trait in absent:
-            notes.append(("dataset_level", trait, "measured only for datasets without a generalization score"))
+            notes.append(("dataset_level", trait, "not_estimable", "measured only for datasets without a generalization score"))
         no_trait = sorted(set(gen["dataset"]) - set(traits["dataset"]))
         if no_trait:
-            notes.append(("dataset_level", "traits", f"no traits for {', '.join(no_trait)}: left out of the correlations"))
+            notes.append(("dataset_level", "traits", "not_estimable", f"no traits for {', '.join(no_trait)}: left out of the correlations"))
         tables["trait_correlations"] = correlation.trait_correlations(
             merged, "trait", "value", "score", n_boot=settings.n_boot, n_perm=settings.n_perm,
             confidence=settings.confidence, seed=settings.seed)
         for trait in tables["trait_correlations"].loc[lambda f: f["note"].str.contains("constant"), "trait"].unique():
-            notes.append(("dataset_level", trait, "constant across datasets: its correlation cannot be estimated"))
+            notes.append(("dataset_level", trait, "not_estimable", "constant across datasets: its correlation cannot be estimated"))
         tables["profile"] = profile.top_bottom_profile(traits, gen, unit="dataset", score="score")
         tables["trait_points"], tables["trait_fits"] = fit_band.trait_scatter(
             traits, gen, tables["trait_correlations"], confidence=settings.confidence)
         at_chance = fit_band.chance_level_note(gen)
         if at_chance:
-            notes.append(("dataset_level", "fits", at_chance))
+            notes.append(("dataset_level", "fits", "caution", at_chance))
     # 2. pair level
     transfer = ranking.transfer_matrix(inputs.cells) if not inputs.cells.empty else pd.DataFrame()
     transfer = transfer[transfer["metric"] == metric] if not transfer.empty else transfer
     if transfer.empty or (transfer["train_dataset"] != transfer["eval_dataset"]).sum() == 0:
-        notes.append(("pair_level", "cells", "no cross-dataset evaluations: no pair-level analysis"))
+        notes.append(("pair_level", "cells", "not_estimable", "no cross-dataset evaluations: no pair-level analysis"))
     else:
         design = pair_level.pair_design(transfer, pairs, traits)
         predictors = [c for c in design.columns if c not in ("train_dataset", "eval_dataset", "score")]
         if not predictors:
-            notes.append(("pair_level", "predictors", "no dataset distances or traits: nothing to regress on"))
+            notes.append(("pair_level", "predictors", "not_estimable", "no dataset distances or traits: nothing to regress on"))
         else:
             tables["pair_regression"] = pair_level.pair_regression(design, predictors, confidence=settings.confidence,
                                                                    n_perm=settings.n_perm, seed=settings.seed)
             statement = pair_level.permutation_statement(tables["pair_regression"])
             if statement:
-                notes.append(("pair_level", "p-values", statement))
+                notes.append(("pair_level", "p-values", "caution", statement))
         loss = transfer.pivot_table(index="train_dataset", columns="eval_dataset", values="mean")
         loss = 1.0 - loss
         results = {}
@@ -208,7 +210,7 @@ def traits_tables(inputs: StudyInputs, traits: pd.DataFrame, pairs: pd.DataFrame
         if results:
             tables["mantel"] = _stack(results, "trait")
         elif not pairs.empty or predictors:
-            notes.append(("pair_level", "mantel", "no dataset distances (dataset_pair_traits): no Mantel test"))
+            notes.append(("pair_level", "mantel", "not_estimable", "no dataset distances (dataset_pair_traits): no Mantel test"))
     # 3. image level
     tables_image = _image_level(inputs, descriptors, settings, notes)
     if tables_image is not None:
@@ -225,16 +227,16 @@ def _correct(frame: pd.DataFrame, threshold: float) -> np.ndarray:
 
 def _image_level(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Settings, notes: list) -> pd.DataFrame | None:
     if inputs.predictions.empty:
-        notes.append(("image_level", "predictions", "no per-image predictions: no image-level analysis"))
+        notes.append(("image_level", "predictions", "not_estimable", "no per-image predictions: no image-level analysis"))
         return None
     numeric = descriptors.dropna(subset=["value"]) if not descriptors.empty else descriptors
     if numeric.empty:
-        notes.append(("image_level", "descriptors", "no numeric image descriptors (image_traits): no image-level analysis"))
+        notes.append(("image_level", "descriptors", "not_estimable", "no numeric image descriptors (image_traits): no image-level analysis"))
         return None
     wide = numeric.pivot_table(index="image_id", columns="attribute", values="value", aggfunc="mean")
     data = inputs.predictions.merge(wide, left_on="image_id", right_index=True, how="inner")
     if data.empty:
-        notes.append(("image_level", "descriptors", "no evaluated image has descriptors"))
+        notes.append(("image_level", "descriptors", "not_estimable", "no evaluated image has descriptors"))
         return None
     data["correct"] = _correct(data, settings.threshold)
     # repeated scorings of one image (or video/identity) by several runs form one cluster
@@ -317,13 +319,13 @@ def subgroup_tables(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Se
     """
     notes = list(inputs.notes)
     if inputs.predictions.empty:
-        notes.append(("subgroups", "predictions", "no per-image predictions: no subgroup analysis"))
+        notes.append(("subgroups", "predictions", "not_estimable", "no per-image predictions: no subgroup analysis"))
         return {"notes": _notes(notes)}
     frame, skipped = subgroup_frame(inputs, descriptors, settings.bins)
     for attribute in skipped:
-        notes.append(("subgroups", attribute, f"more than {MAX_CATEGORIES} distinct values: an identifier, not a subgroup; left out"))
+        notes.append(("subgroups", attribute, "not_estimable", f"more than {MAX_CATEGORIES} distinct values: an identifier, not a subgroup; left out"))
     if frame.empty:
-        notes.append(("subgroups", "attributes", "no image descriptors or user attributes for evaluated images: "
+        notes.append(("subgroups", "attributes", "not_estimable", "no image descriptors or user attributes for evaluated images: "
                       "run `python -m dsanalysis traits` (or add manifest columns) first"))
         return {"notes": _notes(notes)}
     metric_parts, gap_parts = [], []
@@ -338,7 +340,7 @@ def subgroup_tables(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Se
         gap_parts.append(g.assign(**lead)[[*lead, *g.columns]])
     gaps = pd.concat(gap_parts, ignore_index=True)
     gaps, family_note = fdr_gaps(gaps, alpha=1 - settings.confidence, n_random=settings.n_random)
-    notes.append(("subgroups", "multiplicity", family_note))
+    notes.append(("subgroups", "multiplicity", "multiplicity", family_note))
     return {"subgroup_metrics": pd.concat(metric_parts, ignore_index=True), "subgroup_gaps": gaps,
             "notes": _notes(notes)}
 

@@ -19,9 +19,11 @@ from typing import Any
 
 import pandas as pd
 
+from dsanalysis.stats.notes import of_kind
+
 #: the score of a detector that guesses (accuracy on a balanced test set, AUC)
 CHANCE = 0.5
-#: significance level of the Friedman verdict
+#: significance level of the Friedman verdict when none is given (the report passes the analysis' stored one)
 ALPHA = 0.05
 
 
@@ -190,13 +192,16 @@ def friedman_sentence(friedman: pd.DataFrame, *, metric: str = "accuracy", alpha
 
 
 def learned_sentence(scores: pd.DataFrame) -> str:
-    """How many runs of each training dataset learned, by the validation check.
+    """How many runs of each training dataset learned, by the validation check (at its level,
+    :data:`dsanalysis.model.learning.CONFIDENCE`).
 
     Returns
     -------
     str
         one sentence, or '' when ``scores`` carry no n_learned column.
     """
+    from dsanalysis.model.learning import CONFIDENCE
+
     if "n_learned" not in scores.columns or scores.empty:
         return ""
     per_dataset = scores.drop_duplicates("train_dataset").sort_values("train_dataset")
@@ -206,8 +211,8 @@ def learned_sentence(scores: pd.DataFrame) -> str:
         return f"{r.train_dataset} {int(r.n_learned)} of {int(r.n_runs)}" + (f" ({unknown} unknown)" if unknown else "")
 
     shares = ", ".join(share(r) for r in per_dataset.itertuples())
-    return (f" Runs that learned (their validation AUC's 95% interval above 0.5): {shares}; every run counts in the "
-            "ranking (a dataset on which training fails is worse to train on).")
+    return (f" Runs that learned (their validation AUC's {100 * CONFIDENCE:g}% interval above {CHANCE:g}): {shares}; "
+            "every run counts in the ranking (a dataset on which training fails is worse to train on).")
 
 
 def ranking_reading(scores: pd.DataFrame, friedman: pd.DataFrame, notes: pd.DataFrame, *,
@@ -218,6 +223,9 @@ def ranking_reading(scores: pd.DataFrame, friedman: pd.DataFrame, notes: pd.Data
     ----------
     scores, friedman, notes : DataFrame
         the ranking analysis' stored results of those names.
+    confidence : float
+        the analysis' stored confidence level: its intervals' level, and 1 - confidence the significance level
+        of the Friedman verdict (as of every test of the analysis).
 
     Returns
     -------
@@ -226,12 +234,11 @@ def ranking_reading(scores: pd.DataFrame, friedman: pd.DataFrame, notes: pd.Data
     reading = ("Datasets are ranked by their generalization score: the mean accuracy of models trained on them, tested "
                "on the other datasets. ")
     reading += ranking_headline(scores, confidence=confidence)
-    reading += friedman_sentence(friedman)
+    reading += friedman_sentence(friedman, alpha=1 - confidence)
     reading += learned_sentence(scores)
-    if not notes.empty:
-        sensitivity = notes.loc[notes["subject"] == "learned runs", "message"].tolist()
-        if sensitivity:
-            reading += " Sensitivity: " + "; ".join(sensitivity) + "."
+    sensitivity = of_kind(notes, "sensitivity")["message"].tolist()
+    if sensitivity:
+        reading += " Sensitivity: " + "; ".join(sensitivity) + "."
     return reading
 
 

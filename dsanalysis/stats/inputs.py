@@ -33,7 +33,7 @@ class StudyInputs:
     scores: ScoreMatrices
     cells: pd.DataFrame
     cell_source: str  # 'predictions', 'metrics' or 'none'
-    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (section, subject, message)
+    notes: list[tuple[str, str, str, str]] = field(default_factory=list)  # (section, subject, kind, message)
     video_cells: pd.DataFrame = field(default_factory=pd.DataFrame)  # video-level accuracy and auc, as cells
     read_predictions: Callable[[], pd.DataFrame] | None = None
     _predictions: pd.DataFrame | None = field(default=None, repr=False)
@@ -82,7 +82,7 @@ def study_inputs(store: Store, *, common_images: bool = False) -> StudyInputs:
     """
     runs = store.query("stats_runs")
     scores, restricted = paired_scores(score_matrices(store, runs), common_images=common_images)
-    notes: list[tuple[str, str, str]] = [("inputs", "pairing", message) for message in restricted]
+    notes: list[tuple[str, str, str, str]] = [("inputs", "pairing", "caution", message) for message in restricted]
     kept = kept_images(scores) if restricted else None
 
     def read_predictions() -> pd.DataFrame:
@@ -92,7 +92,7 @@ def study_inputs(store: Store, *, common_images: bool = False) -> StudyInputs:
     video_cells = store.query("stats_video_metrics")
     if restricted and not video_cells.empty:
         video_cells = video_cells.iloc[0:0]
-        notes.append(("inputs", "videos", "video-level scores left out: they come from each evaluation's stored "
+        notes.append(("inputs", "videos", "not_estimable", "video-level scores left out: they come from each evaluation's stored "
                       "metrics over all of its images, not the images every model scored"))
     if not scores.empty:
         cells = cell_scores(scores)
@@ -104,15 +104,15 @@ def study_inputs(store: Store, *, common_images: bool = False) -> StudyInputs:
                                "metric", "value", "n"]].reset_index(drop=True)
         source = "metrics" if not cells.empty else "none"
         if source == "metrics":
-            notes.append(("inputs", "predictions", "no per-image predictions: scores come from the metrics table, "
+            notes.append(("inputs", "predictions", "caution", "no per-image predictions: scores come from the metrics table, "
                           "intervals resample trials only, and whether every model was scored on the same images "
                           "cannot be checked"))
     if runs.empty:
-        notes.append(("inputs", "runs", "no complete trained runs in the store: run `python -m dsanalysis train` "
+        notes.append(("inputs", "runs", "not_estimable", "no complete trained runs in the store: run `python -m dsanalysis train` "
                       "and `python -m dsanalysis evaluate` first"))
     nan_cells = cells["value"].isna().sum() if not cells.empty else 0
     if nan_cells:
-        notes.append(("inputs", "cells", f"{nan_cells} run x dataset metric values are undefined (e.g. AUC with one "
+        notes.append(("inputs", "cells", "caution", f"{nan_cells} run x dataset metric values are undefined (e.g. AUC with one "
                       "class) and are left out of averages"))
     return StudyInputs(runs, scores, cells, source, notes, video_cells, read_predictions=read_predictions)
 

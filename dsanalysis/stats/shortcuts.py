@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from dsanalysis.stats.detection import is_fake, weighted_auc
+from dsanalysis.stats.notes import note_table
 
 #: separation (AUC of one descriptor as a score) from which a shortcut warning is given
 SHORTCUT_AUC = 0.8
@@ -382,19 +383,19 @@ def shortcut_audit(data: pd.DataFrame, *, threshold: float = SHORTCUT_AUC, confi
     -------
     dict of DataFrame
         'separation' (:func:`descriptor_separation`), 'categories' (:func:`category_shares`),
-        'warnings' (:func:`shortcut_headlines`), 'notes' (section, subject, message: datasets with
+        'warnings' (:func:`shortcut_headlines`), 'notes' (section, subject, kind, message: datasets with
         one class, descriptors whose separation is undefined and why).
     """
     separation = descriptor_separation(data, threshold=threshold, confidence=confidence, folds=folds, seed=seed)
-    notes = [("shortcuts", dataset, "no image descriptors stored: run `python -m dsanalysis traits` to audit it")
+    notes = [("shortcuts", dataset, "not_estimable", "no image descriptors stored: run `python -m dsanalysis traits` to audit it")
              for dataset in sorted(set(datasets) - set(data["dataset"]))]
     for dataset, part in data.groupby("dataset", sort=True):
         labels = set(part["label"])
         if labels != {"real", "fake"}:
             missing = "fake" if "fake" not in labels else "real"
-            notes.append(("shortcuts", dataset, f"no {missing} images: nothing to separate, no shortcut audit"))
+            notes.append(("shortcuts", dataset, "not_estimable", f"no {missing} images: nothing to separate, no shortcut audit"))
     for row in separation[separation["note"].notna()].itertuples() if not separation.empty else []:
-        notes.append(("shortcuts", f"{row.dataset}: {row.descriptor}", row.note))
+        notes.append(("shortcuts", f"{row.dataset}: {row.descriptor}", "not_estimable", row.note))
     return {"separation": separation, "categories": category_shares(data),
             "warnings": shortcut_headlines(separation, confidence),
-            "notes": pd.DataFrame(notes, columns=["section", "subject", "message"])}
+            "notes": note_table(notes)}
