@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dsanalysis.errors import UserError
+from dsanalysis.stats.analyses import ANALYSES
 from dsanalysis.study.config import load_study
 
 GOOD = """
@@ -54,7 +55,7 @@ def test_good_study_file_expands_the_grid_and_resolves_paths(tmp_path):
     assert len(study.training.grid) == 4
     assert {"learning_rate": 0.0001, "loss": "bce"} in study.training.grid
     assert study.extractors == ("quality", "skin") and study.trait_jobs == 2
-    assert study.analyses == ("ranking", "traits", "subgroups")
+    assert study.analyses == ANALYSES  # every analysis `analyze` knows
 
 
 @pytest.mark.parametrize(
@@ -169,3 +170,80 @@ def test_an_identity_split_needs_the_identity_extractor_and_measures_traits_befo
                                                       'extractors = ["quality", "faces", "identity"]'))
     kinds = [u.kind for u in study_units(load_study(tmp_path / "study.toml"))]
     assert kinds.index("traits") < kinds.index("train") and kinds.count("traits") == 1
+
+
+def test_evaluation_traits_and_analyses_have_their_own_seeds_defaulting_to_the_split_seed(tmp_path):
+    """As `evaluate --seed`, `traits --seed` and `analyze --seed`; a file without them keeps what studies did before
+    (the [split] seed), which is the command line's default 0 unless [split] sets another."""
+    (tmp_path / "study.toml").write_text(GOOD)
+    study = load_study(tmp_path / "study.toml")
+    assert (study.evaluation_seed, study.trait_seed, study.analysis_seed) == (0, 0, 0)
+    (tmp_path / "split.toml").write_text(GOOD.replace("test_fraction = 0.25", "test_fraction = 0.25\nseed = 7", 1))
+    study = load_study(tmp_path / "split.toml")
+    assert (study.split.seed, study.evaluation_seed, study.trait_seed, study.analysis_seed) == (7, 7, 7, 7)
+    own = GOOD.replace("jobs = 2", "jobs = 2\nseed = 3") + "\n[analyses]\nseed = 4\n\n[evaluation]\nseed = 5\n"
+    (tmp_path / "own.toml").write_text(own)
+    study = load_study(tmp_path / "own.toml")
+    assert (study.split.seed, study.evaluation_seed, study.trait_seed, study.analysis_seed) == (0, 5, 3, 4)
+    for change, message in ((("jobs = 2", "jobs = 2\nseed = -1"), "traits.seed must be a non-negative integer, not -1"),
+                            (("", "[analyses]\nseed = 1.5"), "analyses.seed must be an integer, not 1.5"),
+                            (("", "[evaluation]\nseed = true"), "evaluation.seed must be an integer, not True"),
+                            (("", "[evaluation]\nsed = 1"), "evaluation.sed is not a known key")):
+        old, new = change
+        (tmp_path / "bad.toml").write_text(GOOD.replace(old, new, 1) if old else GOOD + f"\n{new}\n")
+        with pytest.raises(UserError, match=message):
+            load_study(tmp_path / "bad.toml")
+
+
+def test_the_split_of_a_dataset_is_model_split_settings_with_its_group_pattern(tmp_path):
+    from dsanalysis.model.splits import SplitSettings
+    from dsanalysis.study.units import study_units
+
+    (tmp_path / "study.toml").write_text(GOOD)
+    study = load_study(tmp_path / "study.toml")
+    mesonet, lfw = study.datasets
+    assert study.split_of(mesonet) == SplitSettings("group", 0.25, 0.1, 0, None)
+    assert study.split_of(lfw) == SplitSettings("group", 0.25, 0.1, 0, "(\\d+)")
+    train = next(u for u in study_units(study) if u.kind == "train" and u.params["dataset"] == "lfw")
+    # units are keyed as before: the split's settings, and the group pattern as a param of its own
+    assert train.params["split"] == {"strategy": "group", "test_fraction": 0.25, "validation_fraction": 0.1, "seed": 0}
+    assert train.params["group_pattern"] == "(\\d+)"
+
+
+def _fake_faceforensics(root):
+    """The folders of a FaceForensics++ download (no videos: enough to find its methods)."""
+    (root / "original_sequences/youtube/c23/videos").mkdir(parents=True)
+    for method in ("Deepfakes", "Face2Face"):
+        (root / f"manipulated_sequences/{method}/c23/videos").mkdir(parents=True)
+    return root
+
+
+def test_a_faceforensics_dataset_fans_out_per_method_as_ingest_per_method_does(tmp_path):
+    from dsanalysis.ingest import dataset_targets
+    from dsanalysis.study.units import study_units
+
+    _fake_faceforensics(tmp_path / "data" / "ffpp")
+    text = GOOD.replace('[split]', '[[datasets]]\nname = "ff"\npath = "data/ffpp"\nper_method = true\n'
+                        'compression = "c23"\n\n[split]', 1)
+    (tmp_path / "study.toml").write_text(text)
+    study = load_study(tmp_path / "study.toml")
+    assert [(d.name, d.method) for d in study.datasets] == [
+        ("mesonet", None), ("lfw", None), ("ff-Deepfakes", "Deepfakes"), ("ff-Face2Face", "Face2Face")]
+    # the same datasets the command registers (one function decides for both)
+    assert dataset_targets("ff", tmp_path / "data" / "ffpp", per_method=True) == [
+        ("ff-Deepfakes", "Deepfakes"), ("ff-Face2Face", "Face2Face")]
+    ingest = {u.params["dataset"]: u.params for u in study_units(study) if u.kind == "ingest"}
+    assert (ingest["ff-Face2Face"]["method"], ingest["ff-Face2Face"]["compression"]) == ("Face2Face", "c23")
+    assert {u.params["dataset"] for u in study_units(study) if u.kind == "train"} >= {"ff-Deepfakes", "ff-Face2Face"}
+    bad = [(("per_method = true", 'per_method = true\nmethod = "Deepfakes"'),
+            r"datasets\[2\].per_method makes one dataset of every method: give it or method, not both"),
+           (('path = "data/ffpp"', 'path = "data/lfw"'),
+            r"datasets\[2\].per_method does not apply: per-method datasets and a compression apply to a FaceForensics\+\+"),
+           (('path = "data/ffpp"\nper_method = true\n', 'path = "data/lfw"\n'),
+            r"datasets\[2\].compression does not apply: per-method datasets and a compression apply"),
+           (("\n[split]", '\n[[datasets]]\nname = "ff-Deepfakes"\npath = "data/lfw"\n\n[split]'),
+            "dataset name 'ff-Deepfakes' is used twice")]
+    for (old, new), message in bad:
+        (tmp_path / "bad.toml").write_text(text.replace(old, new, 1))
+        with pytest.raises(UserError, match=message):
+            load_study(tmp_path / "bad.toml")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 
-from dsanalysis.errors import UserError
+from dsanalysis.ingest.layout import LAYOUTS
 
 ORDER = 10
 HELP = "register a dataset folder, manifest or video dataset and index its images in the store"
@@ -28,7 +28,7 @@ HELP = "register a dataset folder, manifest or video dataset and index its image
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", help="dataset name used everywhere in the store (with --per-method, the prefix)")
     parser.add_argument("path", help="dataset folder, or a manifest file (.csv, .parquet)")
-    parser.add_argument("--layout", choices=["auto", "folders", "manifest", "faceforensics", "celebdf"], default="auto",
+    parser.add_argument("--layout", choices=LAYOUTS, default="auto",
                         help="how to read PATH (default: auto, which recognises FaceForensics++ and Celeb-DF folders)")
     parser.add_argument("--manifest", metavar="FILE", help="manifest whose paths are relative to PATH")
     parser.add_argument("--numeric-label-one", choices=["fake", "real"], default="fake",
@@ -68,30 +68,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from dsanalysis.ingest import CropSettings
-    from dsanalysis.ingest.published import FACEFORENSICS, faceforensics_methods, published_layout
+    from dsanalysis.ingest import CropSettings, dataset_targets
     from dsanalysis.store import discard_empty_store
 
     crop = CropSettings(frames=None if args.every is not None else (args.frames or CropSettings.frames), every=args.every,
                         margin=args.crop_margin, size=args.crop_size, align=args.align_faces, format=args.crop_format,
                         jpeg_quality=args.crop_quality)
     crop.check()
-    root = Path(args.path).expanduser()
-    layout = args.layout
-    if layout == "auto" and root.is_dir() and args.manifest is None:
-        layout = published_layout(root.resolve()) or layout
-    if (args.per_method or args.compression) and layout != FACEFORENSICS:
-        raise UserError(f"--per-method and --compression apply to a FaceForensics++ folder; {root} is not one "
-                        "(expected original_sequences/ and manipulated_sequences/)")
-    targets: list[tuple[str, str | None]] = [(args.name, None)]
-    if args.per_method:
-        methods = faceforensics_methods(root.resolve())
-        if not methods:
-            raise UserError(f"{root}: no manipulation methods under manipulated_sequences/")
-        targets = [(f"{args.name}-{method}", method) for method in methods]
+    targets = dataset_targets(args.name, args.path, layout=args.layout, manifest=args.manifest,
+                              per_method=args.per_method, compression=args.compression)
     new_store = not Path(args.store).exists()
     try:
-        _ingest_all(args, targets, layout, crop)
+        _ingest_all(args, targets, crop)
     except BaseException:
         if new_store:
             discard_empty_store(args.store)  # a failed first ingest leaves no empty store behind
@@ -99,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ingest_all(args: argparse.Namespace, targets: list[tuple[str, str | None]], layout: str, crop) -> None:  # noqa: ANN001
+def _ingest_all(args: argparse.Namespace, targets: list[tuple[str, str | None]], crop) -> None:  # noqa: ANN001
     from dsanalysis.imaging import MIN_SIDE
     from dsanalysis.ingest import ingest_dataset
     from dsanalysis.store import open_store
@@ -107,7 +95,7 @@ def _ingest_all(args: argparse.Namespace, targets: list[tuple[str, str | None]],
     with open_store(args.store) as store:
         for name, method in targets:
             summary = ingest_dataset(
-                store, name, args.path, layout=layout, manifest=args.manifest,
+                store, name, args.path, layout=args.layout, manifest=args.manifest,
                 numeric_label_one=args.numeric_label_one, group_pattern=args.group_pattern,
                 min_side=MIN_SIDE if args.min_side is None else args.min_side, crop_faces=args.crop_faces, crop=crop,
                 method=method, compression=args.compression, jobs=args.jobs, replace=args.replace,

@@ -24,14 +24,14 @@ from dsanalysis.errors import UserError
 from dsanalysis.imaging import MIN_SIDE, Probe, probe_image
 from dsanalysis.ingest.crops import CropSettings
 from dsanalysis.ingest.files import refusal
-from dsanalysis.ingest.layout import MANIFEST_SUFFIXES, Candidate, Layout, discover_folders, manifests_in, read_manifest
-from dsanalysis.ingest.published import CELEBDF, FACEFORENSICS, published_layout, read_celebdf, read_faceforensics
+from dsanalysis.ingest.layout import (CELEBDF, FACEFORENSICS, LAYOUTS, MANIFEST_SUFFIXES, Candidate, Layout,
+                                      discover_folders, manifests_in, read_manifest)
+from dsanalysis.ingest.published import faceforensics_methods, published_layout, read_celebdf, read_faceforensics
 from dsanalysis.ingest.sources import SourceResult, crop_folder, crop_sources
 from dsanalysis.ingest.video import is_video
 from dsanalysis.progress import progress
 from dsanalysis.store import Store, artifacts_dir
 
-LAYOUTS = ("auto", "folders", "manifest", FACEFORENSICS, CELEBDF)
 #: smallest cap on the images a study uses per class (a split needs a few of each class in every part)
 MIN_IMAGES_PER_CLASS = 10
 
@@ -154,12 +154,41 @@ class IngestSummary:
         return out
 
 
-def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_one: str, group_pattern: str | None,
-                 method: str | None = None, compression: str | None = None) -> Layout:
+def resolved_layout(path: Path, layout: str, manifest: str | None = None) -> str:
+    """The layout ``path`` is read with: ``layout``, or for ``auto`` on a folder without a manifest the
+    published layout it holds (FaceForensics++, Celeb-DF); class folders and manifests stay ``auto``
+    (told apart while reading)."""
     if layout not in LAYOUTS:
         raise UserError(f"unknown layout {layout!r}; use {', '.join(LAYOUTS)}")
     if layout == "auto" and manifest is None and path.is_dir():
-        layout = published_layout(path) or layout
+        return published_layout(path) or layout
+    return layout
+
+
+def dataset_targets(name: str, path: str | Path, *, layout: str = "auto", manifest: str | None = None,
+                    per_method: bool = False, compression: str | None = None) -> list[tuple[str, str | None]]:
+    """The datasets one ingest of ``path`` registers, as (name, FaceForensics++ method or None).
+
+    ``name`` itself; with ``per_method``, ``NAME-METHOD`` for each manipulation method of a
+    FaceForensics++ folder, each paired with the originals (a cross-method study). ``ingest
+    --per-method`` and a study dataset's ``per_method`` both fan out here. Raises :class:`UserError`
+    when ``per_method`` or ``compression`` is given for a folder that is not FaceForensics++.
+    """
+    root = Path(path).expanduser().resolve()
+    if (per_method or compression) and resolved_layout(root, layout, manifest) != FACEFORENSICS:
+        raise UserError(f"per-method datasets and a compression apply to a FaceForensics++ folder; {root} is not one "
+                        "(expected original_sequences/ and manipulated_sequences/)")
+    if not per_method:
+        return [(name, None)]
+    methods = faceforensics_methods(root)
+    if not methods:
+        raise UserError(f"{root}: no manipulation methods under manipulated_sequences/")
+    return [(f"{name}-{method}", method) for method in methods]
+
+
+def _read_layout(path: Path, layout: str, manifest: str | None, numeric_label_one: str, group_pattern: str | None,
+                 method: str | None = None, compression: str | None = None) -> Layout:
+    layout = resolved_layout(path, layout, manifest)
     if layout in (FACEFORENSICS, CELEBDF) and not path.is_dir():
         raise UserError(f"{path} is not a folder (the {layout} layout is a folder of videos)")
     if method is not None and layout != FACEFORENSICS:

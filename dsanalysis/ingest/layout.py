@@ -28,6 +28,11 @@ SPLIT_NAMES = {
     "val": "validation", "valid": "validation", "validation": "validation", "dev": "validation",
 }
 MANIFEST_SUFFIXES = (".csv", ".parquet", ".pq")
+#: The published video datasets read as downloaded (:mod:`dsanalysis.ingest.published`).
+FACEFORENSICS = "faceforensics"
+CELEBDF = "celebdf"
+#: Every layout: ``ingest --layout`` and a study dataset's ``layout`` (``auto`` tells them apart).
+LAYOUTS = ("auto", "folders", "manifest", FACEFORENSICS, CELEBDF)
 
 
 def manifests_in(folder: Path) -> list[Path]:

@@ -20,11 +20,9 @@ import re
 from pathlib import Path
 
 from dsanalysis.errors import UserError
-from dsanalysis.ingest.layout import Candidate, Layout
+from dsanalysis.ingest.layout import CELEBDF, FACEFORENSICS, Candidate, Layout
 from dsanalysis.ingest.video import is_video
 
-FACEFORENSICS = "faceforensics"
-CELEBDF = "celebdf"
 CELEBDF_FOLDERS = {"Celeb-real": "real", "YouTube-real": "real", "Celeb-synthesis": "fake"}
 CELEBDF_TEST_LIST = "List_of_testing_videos.txt"
 _FF_NOT_COMPRESSION = {"masks"}
@@ -100,7 +98,7 @@ def read_faceforensics(root: Path, method: str | None = None, compression: str |
                                                                 f", methods {', '.join(methods)}")]
     if method is None and len(methods) > 1:
         notes.append("each manipulation method can be its own dataset paired with the originals (a cross-method "
-                     "study): add --per-method to register NAME-METHOD for each")
+                     "study): add --per-method to register NAME-METHOD for each (in a study file: per_method = true)")
     return Layout(FACEFORENSICS, root, candidates, notes=notes)
 
 

@@ -37,9 +37,15 @@ study file, so a typo costs seconds, not a failed overnight run. Example::
     [traits]
     extractors = ["quality", "faces", "skin"]
     jobs = 2
+    seed = 0                   # as `traits --seed`; each seed below defaults to [split]'s seed
 
     [analyses]
     run = ["ranking", "traits", "subgroups"]
+    seed = 0                   # as `analyze --seed`
+
+    [evaluation]
+    bootstrap = 1000
+    seed = 0                   # as `evaluate --seed`
 
     [report]
     out = "reports/two-real-datasets"
@@ -49,23 +55,12 @@ from __future__ import annotations
 
 import itertools
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from dsanalysis.errors import UserError
-from dsanalysis.ingest.published import CELEBDF, FACEFORENSICS
-
-LAYOUTS = ("auto", "folders", "manifest", FACEFORENSICS, CELEBDF)  # as `ingest --layout`
-ANALYSES = ("ranking", "traits", "subgroups")
-
-
-@dataclass(frozen=True)
-class SplitEntry:
-    strategy: str = "auto"  # as `train`: the dataset's own train/test folders when it has them, else random
-    test_fraction: float = 0.3
-    validation_fraction: float = 0.1
-    seed: int = 0
+from dsanalysis.model.splits import SplitSettings
 
 
 @dataclass(frozen=True)
@@ -77,7 +72,7 @@ class DatasetEntry:
     group_pattern: str | None = None
     numeric_label_one: str = "fake"
     follow_links: bool = False  # read files that links lead to outside the dataset's folder
-    split: SplitEntry | None = None  # this dataset's own split (the study's [split] when None)
+    split: SplitSettings | None = None  # this dataset's own split (the study's [split] when None); no group_pattern
     max_images_per_class: int | None = None  # cap on the images used of each class (ingest --max-images-per-class)
     cap_seed: int = 0
     method: str | None = None  # FaceForensics++: one manipulation method (default: every method pooled)
@@ -97,17 +92,44 @@ class StudyConfig:
     name: str
     source: Path | None
     datasets: tuple[DatasetEntry, ...]
-    split: SplitEntry = field(default_factory=SplitEntry)
+    split: SplitSettings = field(default_factory=SplitSettings)  # group_pattern None: it is each dataset's
     training: TrainingEntry = field(default_factory=TrainingEntry)
-    extractors: tuple[str, ...] = ("quality", "faces", "skin")
+    extractors: tuple[str, ...] = field(default_factory=lambda: _owners().default_extractors)
     trait_jobs: int = 1
-    analyses: tuple[str, ...] = ANALYSES
+    analyses: tuple[str, ...] = field(default_factory=lambda: _owners().analyses)
     bootstrap_resamples: int = 1000
     report_out: Path | None = None
+    # Seeds of `evaluate --seed`, `traits --seed` and `analyze --seed` (default 0 there); a study file
+    # without them uses its [split] seed, as studies did before they had their own (0 unless set).
+    evaluation_seed: int = 0
+    trait_seed: int = 0
+    analysis_seed: int = 0
 
-    def split_of(self, dataset: DatasetEntry) -> SplitEntry:
-        """The split ``dataset`` is drawn with: its own ``split`` table, else the study's ``[split]``."""
-        return dataset.split or self.split
+    def split_of(self, dataset: DatasetEntry) -> SplitSettings:
+        """The split ``dataset`` is drawn with: its own ``split`` table, else the study's ``[split]``, with its
+        ``group_pattern``."""
+        return replace(dataset.split or self.split, group_pattern=dataset.group_pattern)
+
+
+@dataclass(frozen=True)
+class _Vocabularies:
+    """What a study file may name, from the modules that own each word."""
+
+    layouts: tuple[str, ...]
+    strategies: tuple[str, ...]
+    extractors: tuple[str, ...]
+    default_extractors: tuple[str, ...]
+    analyses: tuple[str, ...]
+
+
+def _owners() -> _Vocabularies:
+    """Imported when first needed: the statistics and traits modules are slow to import."""
+    from dsanalysis.ingest import LAYOUTS  # as `ingest --layout`
+    from dsanalysis.model.splits import AUTO, STRATEGIES  # as `train --split`
+    from dsanalysis.stats.analyses import ANALYSES  # as `analyze`
+    from dsanalysis.traits.pipeline import DEFAULT_EXTRACTORS, EXTRACTORS  # as `traits --extractors`
+
+    return _Vocabularies(LAYOUTS, (AUTO, *STRATEGIES), EXTRACTORS, DEFAULT_EXTRACTORS, ANALYSES)
 
 
 class _Reader:
@@ -152,6 +174,12 @@ class _Reader:
             raise self.fail(name, f"must be {'in [0, 1)' if allow_zero else 'between 0 and 1'}, not {value}")
         return value
 
+    def seed(self, name: str, default: int) -> int:
+        value = self.get(name, int, default)
+        if value < 0:
+            raise self.fail(name, f"must be a non-negative integer, not {value}")
+        return value
+
     def string_list(self, name: str, default: tuple[str, ...], choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
         values = self.get(name, list, list(default))
         if not values or not all(isinstance(v, str) for v in values):
@@ -173,16 +201,17 @@ def _kind_name(kinds: tuple[type, ...]) -> str:
     return " or ".join(dict.fromkeys(names[k] for k in kinds))
 
 
-def _split(reader: _Reader, defaults: SplitEntry) -> SplitEntry:
-    """A split table; keys it leaves out come from ``defaults`` (the study's [split] for a dataset's own)."""
-    from dsanalysis.model.splits import AUTO, STRATEGIES  # the strategies' owner
+def _split(reader: _Reader, defaults: SplitSettings) -> SplitSettings:
+    """A split table; keys it leaves out come from ``defaults`` (the study's [split] for a dataset's own).
 
+    Its group pattern is the dataset's ``group_pattern`` (see :meth:`StudyConfig.split_of`), not a key here.
+    """
     reader.only("strategy", "test_fraction", "validation_fraction", "seed")
-    return SplitEntry(
-        strategy=reader.choice("strategy", (AUTO, *STRATEGIES), defaults.strategy),
+    return SplitSettings(
+        strategy=reader.choice("strategy", _owners().strategies, defaults.strategy),
         test_fraction=reader.fraction("test_fraction", defaults.test_fraction, allow_zero=False),
         validation_fraction=reader.fraction("validation_fraction", defaults.validation_fraction, allow_zero=True),
-        seed=reader.get("seed", int, defaults.seed),
+        seed=reader.seed("seed", defaults.seed),
     )
 
 
@@ -195,7 +224,7 @@ def _cap(reader: _Reader) -> int | None:
     return cap
 
 
-def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) -> tuple[DatasetEntry, ...]:
+def _datasets(entries: Any, base: Path, source: str, study_split: SplitSettings) -> tuple[DatasetEntry, ...]:
     if not isinstance(entries, list) or not entries:
         raise UserError(f"{source}: [[datasets]] is required: at least one dataset with a name and a path")
     datasets = []
@@ -204,7 +233,7 @@ def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) ->
             raise UserError(f"{source}: datasets[{index}] must be a table")
         reader = _Reader(entry, f"datasets[{index}].", source)
         reader.only("name", "path", "layout", "manifest", "group_pattern", "numeric_label_one", "follow_links", "split",
-                    "max_images_per_class", "cap_seed", "method", "compression")
+                    "max_images_per_class", "cap_seed", "method", "compression", "per_method")
         name = reader.get("name", str, required=True)
         if not name.strip() or name != name.strip():
             raise reader.fail("name", f"must be a non-empty name without leading or trailing spaces, not {name!r}")
@@ -215,8 +244,8 @@ def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) ->
         if not path.exists():
             raise reader.fail("path", f"names {path}, which does not exist")
         manifest = reader.get("manifest", str)
-        datasets.append(DatasetEntry(
-            name=name, path=path, layout=reader.choice("layout", LAYOUTS, "auto"),
+        dataset = DatasetEntry(
+            name=name, path=path, layout=reader.choice("layout", _owners().layouts, "auto"),
             manifest=None if manifest is None else base / manifest,
             group_pattern=reader.get("group_pattern", str),
             numeric_label_one=reader.choice("numeric_label_one", ("fake", "real"), "fake"),
@@ -226,12 +255,32 @@ def _datasets(entries: Any, base: Path, source: str, study_split: SplitEntry) ->
             cap_seed=reader.get("cap_seed", int, 0),
             method=reader.get("method", str),
             compression=reader.get("compression", str),
-        ))
+        )
+        datasets.extend(_fanned_out(reader, dataset))
     names = [d.name for d in datasets]
     for name in names:
         if names.count(name) > 1:
             raise UserError(f"{source}: dataset name {name!r} is used twice in [[datasets]]")
     return tuple(datasets)
+
+
+def _fanned_out(reader: _Reader, dataset: DatasetEntry) -> list[DatasetEntry]:
+    """``dataset``, or with ``per_method = true`` one dataset NAME-METHOD per FaceForensics++ manipulation method,
+    each paired with the originals, as ``ingest --per-method`` registers them."""
+    from dsanalysis.ingest import dataset_targets
+
+    per_method = reader.get("per_method", bool, False)
+    if per_method and dataset.method is not None:
+        raise reader.fail("per_method", "makes one dataset of every method: give it or method, not both")
+    try:
+        targets = dataset_targets(dataset.name, dataset.path, layout=dataset.layout,
+                                  manifest=None if dataset.manifest is None else str(dataset.manifest),
+                                  per_method=per_method, compression=dataset.compression)
+    except UserError as error:
+        raise reader.fail("per_method" if per_method else "compression", f"does not apply: {error}") from None
+    if not per_method:
+        return [dataset]
+    return [replace(dataset, name=name, method=method) for name, method in targets]
 
 
 def _training(reader: _Reader) -> TrainingEntry:
@@ -268,50 +317,68 @@ def _training(reader: _Reader) -> TrainingEntry:
     return TrainingEntry(architectures=architectures, base=base, seeds=tuple(seeds), grid=grid)
 
 
-def parse_study(data: dict[str, Any], source: str = "study file", base: Path | None = None) -> StudyConfig:
-    """Validate parsed TOML into a :class:`StudyConfig`; paths are relative to ``base``."""
-    from dsanalysis.traits.pipeline import DEFAULT_EXTRACTORS, EXTRACTORS  # the extractors' owner
+def _traits(reader: _Reader, split_seed: int) -> dict[str, Any]:
+    reader.only("extractors", "jobs", "seed")
+    jobs = reader.get("jobs", int, 1)
+    if jobs < 1:
+        raise reader.fail("jobs", "must be at least 1")
+    owners = _owners()
+    return {"extractors": reader.string_list("extractors", owners.default_extractors, owners.extractors),
+            "trait_jobs": jobs, "trait_seed": reader.seed("seed", split_seed)}
 
+
+def _analyses(reader: _Reader, split_seed: int) -> dict[str, Any]:
+    reader.only("run", "seed")
+    analyses = _owners().analyses
+    return {"analyses": reader.string_list("run", analyses, analyses), "analysis_seed": reader.seed("seed", split_seed)}
+
+
+def _evaluation(reader: _Reader, split_seed: int) -> dict[str, Any]:
+    reader.only("bootstrap", "bootstrap_resamples", "seed")  # bootstrap_resamples: the earlier spelling
+    key = "bootstrap_resamples" if "bootstrap_resamples" in reader.data else "bootstrap"
+    if "bootstrap" in reader.data and key == "bootstrap_resamples":
+        raise reader.fail("bootstrap_resamples", "is the earlier spelling of bootstrap: give one of them")
+    resamples = reader.get(key, int, 1000)
+    if resamples < 0:
+        raise reader.fail(key, "must be 0 (no intervals) or more")
+    return {"bootstrap_resamples": resamples, "evaluation_seed": reader.seed("seed", split_seed)}
+
+
+def _report(reader: _Reader, base: Path) -> dict[str, Any]:
+    reader.only("out")
+    out = reader.get("out", str)
+    return {"report_out": None if out is None else base / out}
+
+
+def parse_study(data: dict[str, Any], source: str = "study file", base: Path | None = None) -> StudyConfig:
+    """Validate parsed TOML into a :class:`StudyConfig`; paths are relative to ``base``.
+
+    Each table has its parse function giving :class:`StudyConfig` fields. The seeds of evaluation,
+    traits and analyses default to the [split] seed, which studies used for them before they had
+    their own keys, so an older study file gives the same results (the command line's default, 0,
+    unless [split] sets another).
+    """
     base = base or Path.cwd()
     top = _Reader(data, "", source)
     top.only("study", "datasets", "split", "training", "traits", "analyses", "evaluation", "report")
     study = top.table("study")
     study.only("name")
-    split = _split(top.table("split"), SplitEntry())
-    traits = top.table("traits")
-    traits.only("extractors", "jobs")
-    analyses = top.table("analyses")
-    analyses.only("run")
-    evaluation = top.table("evaluation")
-    evaluation.only("bootstrap", "bootstrap_resamples")  # bootstrap_resamples: the earlier spelling
-    report = top.table("report")
-    report.only("out")
-    jobs = traits.get("jobs", int, 1)
-    if jobs < 1:
-        raise traits.fail("jobs", "must be at least 1")
-    key = "bootstrap_resamples" if "bootstrap_resamples" in evaluation.data else "bootstrap"
-    if "bootstrap" in evaluation.data and key == "bootstrap_resamples":
-        raise evaluation.fail("bootstrap_resamples", "is the earlier spelling of bootstrap: give one of them")
-    resamples = evaluation.get(key, int, 1000)
-    if resamples < 0:
-        raise evaluation.fail(key, "must be 0 (no intervals) or more")
-    out = report.get("out", str)
+    split = _split(top.table("split"), SplitSettings())
     config = StudyConfig(
         name=study.get("name", str, "study"),
         source=None,
         datasets=_datasets(data.get("datasets"), base, source, split),
         split=split,
         training=_training(top.table("training")),
-        extractors=traits.string_list("extractors", DEFAULT_EXTRACTORS, EXTRACTORS),
-        trait_jobs=jobs,
-        analyses=analyses.string_list("run", ANALYSES, ANALYSES),
-        bootstrap_resamples=resamples,
-        report_out=None if out is None else base / out,
+        **_traits(top.table("traits"), split.seed),
+        **_analyses(top.table("analyses"), split.seed),
+        **_evaluation(top.table("evaluation"), split.seed),
+        **_report(top.table("report"), base),
     )
     by_identity = [d.name for d in config.datasets if config.split_of(d).strategy == "identity"]
     if by_identity and "identity" not in config.extractors:
-        raise traits.fail("extractors", f"must include 'identity': the identity split of {', '.join(by_identity)} "
-                          "is drawn from the identity traits (measured before training)")
+        raise top.table("traits").fail("extractors", f"must include 'identity': the identity split of "
+                                       f"{', '.join(by_identity)} is drawn from the identity traits (measured before training)")
     return config
 
 

@@ -26,7 +26,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from dsanalysis.study.config import DatasetEntry, SplitEntry, StudyConfig, TrainingEntry
+from dsanalysis.model.splits import SplitSettings
+from dsanalysis.study.config import DatasetEntry, StudyConfig, TrainingEntry
 from dsanalysis.synthetic.datasets import GENERATOR_VERSION, SyntheticDatasetSpec, default_jobs, write_synthetic_datasets
 
 DEMO_SEED = 2018  # the year of MesoNet
@@ -39,7 +40,7 @@ TRAINING_OVERRIDES: dict[str, int] = {"epochs": 5, "batch_size": 16}
 SEEDS = (0,)
 #: 20% of the training part for validation: 11 images per class, enough for the learning check's verdict
 #: (model/learning.py needs 10 of each; the usual 10% would leave 6 and every run 'unknown')
-SPLIT = SplitEntry(strategy="random", test_fraction=0.3, validation_fraction=0.2, seed=0)
+SPLIT = SplitSettings(strategy="random", test_fraction=0.3, validation_fraction=0.2, seed=0)
 
 _BASE = SyntheticDatasetSpec("diverse", images_per_class=IMAGES_PER_CLASS, ita_range=(-50.0, 70.0), pose_spread=1.0,
                              jpeg_quality=(75, 95), codec_factor=3.0, upsampling_artifacts=0.05, colour_mismatch=0.5,

@@ -24,6 +24,7 @@ from dsanalysis.study.config import StudyConfig
 from dsanalysis.study.units import Unit, study_units
 
 if TYPE_CHECKING:
+    from dsanalysis.model.splits import SplitSettings
     from dsanalysis.study.ray_executor import RayExecutor
 
 Report = Callable[[str], None]
@@ -43,12 +44,11 @@ def trained_run_id(store: Store, unit: Unit) -> str | None:
     return run_key(p["arch"], p["dataset"], split_id, config, p["seed"])
 
 
-def split_from_params(params: dict[str, Any]):  # noqa: ANN201
+def split_from_params(params: dict[str, Any]) -> SplitSettings:
+    """The split settings of a train or evaluate unit (see :func:`dsanalysis.study.units.split_params`)."""
     from dsanalysis.model.splits import SplitSettings
 
-    s = params["split"]
-    return SplitSettings(strategy=s["strategy"], test_fraction=s["test_fraction"],
-                         validation_fraction=s["validation_fraction"], seed=s["seed"], group_pattern=params["group_pattern"])
+    return SplitSettings(**params["split"], group_pattern=params["group_pattern"])
 
 
 def _run_status(store: Store, run_id: str | None) -> str:
@@ -106,7 +106,7 @@ def _analysis_current(store: Store, study: StudyConfig, name: str) -> Any:
     from dsanalysis.stats.analyses import Settings
     from dsanalysis.stats.inputs import params_json
 
-    found = store.query("study_analysis_done", analysis_name=name, params=params_json(Settings(seed=study.split.seed).params(name)))
+    found = store.query("study_analysis_done", analysis_name=name, params=params_json(Settings(seed=study.analysis_seed).params(name)))
     latest = _latest_input(store)
     if found.empty or latest is None or found["created_at"].iloc[0] < latest:
         return None
@@ -156,18 +156,18 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
 
         study_partition(store, unit, report)
         evaluated = evaluate_runs(store, study_run_ids(store, study), [p["dataset"]], part="test",
-                                  resamples=p["resamples"], seed=study.split.seed)
+                                  resamples=p["resamples"], seed=study.evaluation_seed)
         report(f"{unit.label}: {len(evaluated)} evaluations")
     elif unit.kind == "traits":
         from dsanalysis.traits.pipeline import run_traits
 
         summary = run_traits(store, [d.name for d in study.datasets], extractors=tuple(p["extractors"]), jobs=p["jobs"],
-                             seed=study.split.seed)
+                             seed=study.trait_seed)
         report(summary.lines()[0])
     elif unit.kind == "analysis":
         from dsanalysis.stats.analyses import Settings, run_analysis
 
-        analysis_id, _ = run_analysis(store, p["name"], Settings(seed=study.split.seed))
+        analysis_id, _ = run_analysis(store, p["name"], Settings(seed=study.analysis_seed))
         report(f"{unit.label}: stored as analysis {analysis_id}")
     elif unit.kind == "report":
         from dsanalysis.output import default_out_dir
@@ -221,7 +221,7 @@ def _run_batch(executor: RayExecutor, store: Store, study: StudyConfig, units: l
         for unit in units:
             study_partition(store, unit, report)
         executor.evaluate(store, study_run_ids(store, study), [u.params["dataset"] for u in units],
-                          resamples=units[0].params["resamples"], seed=study.split.seed, report=report)
+                          resamples=units[0].params["resamples"], seed=study.evaluation_seed, report=report)
 
 
 def run_study(store: Store, study: StudyConfig, report: Report = print,

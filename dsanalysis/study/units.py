@@ -14,9 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dsanalysis.provenance import stable_key
-from dsanalysis.study.config import StudyConfig
-
-KINDS = ("ingest", "train", "evaluate", "traits", "analysis", "report")
+from dsanalysis.study.config import DatasetEntry, StudyConfig
 
 
 @dataclass(frozen=True)
@@ -28,6 +26,13 @@ class Unit:
     @property
     def key(self) -> str:
         return stable_key(self.kind, self.params)
+
+
+def split_params(study: StudyConfig, dataset: DatasetEntry) -> dict[str, Any]:
+    """A unit's ``split`` and ``group_pattern`` params: the settings of the split the study draws on ``dataset``
+    (the group pattern a param of its own, as units have always been keyed)."""
+    split = asdict(study.split_of(dataset))
+    return {"split": {k: v for k, v in split.items() if k != "group_pattern"}, "group_pattern": split["group_pattern"]}
 
 
 def study_units(study: StudyConfig) -> list[Unit]:
@@ -54,11 +59,10 @@ def study_units(study: StudyConfig) -> list[Unit]:
                     settings = resolve_config(study.training.base, overrides)[0]  # the name `runs` will show
                     units.append(Unit("train", f"train {arch} on {dataset.name} ({settings}, seed {seed})", {
                         "arch": arch, "dataset": dataset.name, "base": study.training.base, "overrides": overrides,
-                        "seed": seed, "split": asdict(study.split_of(dataset)), "group_pattern": dataset.group_pattern}))
+                        "seed": seed} | split_params(study, dataset)))
     for dataset in study.datasets:
         units.append(Unit("evaluate", f"evaluate every model on {dataset.name}",
-                          {"dataset": dataset.name, "resamples": study.bootstrap_resamples,
-                           "split": asdict(study.split_of(dataset)), "group_pattern": dataset.group_pattern}))
+                          {"dataset": dataset.name, "resamples": study.bootstrap_resamples} | split_params(study, dataset)))
     if study.extractors and not identity_split:
         units.append(traits)
     for name in study.analyses:
