@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dsanalysis.detection_metrics import THRESHOLD
 from dsanalysis.errors import UserError
 from dsanalysis.model.cache import decoded_images
 from dsanalysis.model.data import image_batches
-from dsanalysis.model.metrics import THRESHOLD, detection_metrics, group_scores
+from dsanalysis.model.metrics import detection_metrics, group_scores
 from dsanalysis.model.leakage import in_domain_note
 from dsanalysis.model.partitions import dataset_partition, describe, evaluation_split, named_split
 from dsanalysis.model.splits import Split, SplitSettings, usable_images

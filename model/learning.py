@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dsanalysis.model.metrics import bootstrap_intervals
+from dsanalysis.detection_metrics import CHANCE_AUC, auc as plain_auc, bootstrap_intervals, is_fake
 
 #: fewest validation images of each class for a verdict other than 'unknown'
 MIN_PER_CLASS = 10
@@ -76,12 +76,10 @@ def learning_check(labels: np.ndarray, score_real: np.ndarray, *, seed: int = 0)
         return LearningCheck("unknown", None, None, None, n_real, n_fake,
                              f"validation part too small to tell: {n_real} real and {n_fake} fake images "
                              f"(at least {MIN_PER_CLASS} of each needed)")
-    from sklearn.metrics import roc_auc_score
-
-    auc = float(roc_auc_score(labels == "fake", 1.0 - score_real))
+    auc = plain_auc(score_real, is_fake(labels))
     low, high = bootstrap_intervals(labels, score_real, resamples=RESAMPLES, seed=seed, level=CONFIDENCE)["auc"]
     evidence = (f"validation AUC {auc:.3f}, {CONFIDENCE:.0%} CI {low:.3f}-{high:.3f}, "
                 f"{n_real} real + {n_fake} fake images")
-    if low > 0.5:
+    if low > CHANCE_AUC:
         return LearningCheck("true", auc, low, high, n_real, n_fake, f"{evidence}: above chance")
     return LearningCheck("false", auc, low, high, n_real, n_fake, f"{evidence}: the interval reaches chance (0.5)")

@@ -21,15 +21,16 @@ from dsanalysis.ingest.crops import CropSettings, FaceCropper
 from dsanalysis.ingest.video import frame_indices, is_video, open_video, read_frames
 from dsanalysis.model.architectures import INPUT_SIZE
 from dsanalysis.model.cache import resize_rgb
-from dsanalysis.model.metrics import THRESHOLD
+from dsanalysis.detection_metrics import predicted_labels
 
 #: Columns of :func:`score_files`' result.
 COLUMNS = ["file", "kind", "score_real", "verdict", "frames", "faces", "error"]
 
 
 def verdict(score_real: float) -> str:
-    """'real' when ``score_real`` is above the 0.5 threshold, else 'fake' (the study's rule)."""
-    return "real" if score_real > THRESHOLD else "fake"
+    """'real' when ``score_real`` is above the 0.5 threshold, else 'fake' (exactly 0.5 is fake): the study's
+    rule, :func:`dsanalysis.detection_metrics.is_real`."""
+    return str(predicted_labels(score_real))
 
 
 class _Scorer:

@@ -1,14 +1,14 @@
-"""Detection metrics: checked against hand-computed cases, scipy and scikit-learn references."""
+"""The stored metrics of an evaluation: hand-computed cases, scipy references, group and video levels.
+
+The metrics themselves (rule, AUC family, EER, intervals) are checked in test_detection_metrics.py."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from scipy.stats import mannwhitneyu
-from sklearn.metrics import roc_auc_score
 
-from dsanalysis.model.metrics import (_auc_by_ranks, bootstrap_intervals, detection_metrics, equal_error_rate,
-                                      group_scores, tpr_at_fpr)
+from dsanalysis.model.metrics import detection_metrics, group_scores
 
 
 def _metric(frame, name):
@@ -48,49 +48,6 @@ def test_auc_matches_mann_whitney_and_fake_is_positive():
     assert _metric(inverted, "auc")["value"] == pytest.approx(1 - u / (60 * 40))
 
 
-def test_equal_error_rate_and_tpr_at_fpr_hand_cases():
-    is_fake = np.array([1, 1, 1, 1, 0, 0, 0, 0])
-    separable = np.array([0.9, 0.8, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1])
-    assert equal_error_rate(is_fake, separable) == pytest.approx(0.0)
-    assert tpr_at_fpr(is_fake, separable, 0.01) == pytest.approx(1.0)
-    # one real above every fake: at FPR 0 no fake is caught; at FPR 1/4 all are
-    one_off = np.array([0.9, 0.8, 0.7, 0.6, 0.95, 0.3, 0.2, 0.1])
-    assert tpr_at_fpr(is_fake, one_off, 0.10) == pytest.approx(0.0)
-    assert tpr_at_fpr(is_fake, one_off, 0.25) == pytest.approx(1.0)
-    # the ROC goes (0,0) -> (0.25,0) -> (0.25,1): FNR = FPR where FNR falls from 1 to 0 at FPR 0.25
-    assert equal_error_rate(is_fake, one_off) == pytest.approx(0.25)
-    # chance-level scores: EER 0.5
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 2, 20000)
-    assert equal_error_rate(labels, rng.random(20000)) == pytest.approx(0.5, abs=0.02)
-
-
-def test_vectorised_bootstrap_auc_matches_sklearn_with_ties():
-    rng = np.random.default_rng(1)
-    scores = np.round(rng.random((5, 30)), 1)  # many ties
-    is_fake = np.zeros((5, 30), dtype=bool)
-    is_fake[:, :12] = True
-    expected = [roc_auc_score(is_fake[i], scores[i]) for i in range(5)]
-    assert _auc_by_ranks(scores, is_fake) == pytest.approx(expected)
-
-
-def test_bootstrap_intervals_are_seeded_and_cover_the_truth():
-    rng = np.random.default_rng(7)
-    labels = np.array(["fake"] * 200 + ["real"] * 200)
-    # planted accuracy 0.8: each image is on the right side of 0.5 with probability 0.8
-    right = rng.random(400) < 0.8
-    score_real = np.where((labels == "real") == right, 0.7, 0.3)
-    a = bootstrap_intervals(labels, score_real, resamples=500, seed=5)
-    b = bootstrap_intervals(labels, score_real, resamples=500, seed=5)
-    assert a == b
-    low, high = a["accuracy"]
-    observed = right.mean()
-    assert low < observed < high
-    # the normal-approximation interval of a proportion has about the same width
-    assert high - low == pytest.approx(2 * 1.96 * np.sqrt(observed * (1 - observed) / 400), rel=0.2)
-    assert bootstrap_intervals(labels, score_real, resamples=500, seed=6) != a
-
-
 def test_group_scores_average_per_group_and_label():
     import pandas as pd
 
@@ -122,3 +79,10 @@ def test_group_level_metrics_average_scores_per_video():
     assert frame.loc[("group", "n_images"), "value"] == 4 and frame.loc[("image", "n_images"), "value"] == 12
     no_groups = evaluation_metrics_frame(chosen.assign(group_id=None), scores, resamples=0, seed=0)
     assert set(no_groups["level"]) == {"image"}
+
+
+def test_a_score_of_exactly_one_half_is_a_fake_call():
+    labels = np.array(["fake", "fake", "real", "real"])
+    frame = detection_metrics(labels, np.array([0.5, 0.1, 0.5, 0.9]), resamples=0)
+    assert _metric(frame, "accuracy_fake")["value"] == 1.0  # the fake at 0.5 is caught
+    assert _metric(frame, "accuracy_real")["value"] == 0.5  # the real at 0.5 is rejected

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, roc_auc_score
 
-from dsanalysis.stats.detection import weighted_auc
+from dsanalysis.detection_metrics import weighted_auc
 from dsanalysis.stats.ranking import cell_scores, dataset_scores, transfer_matrix
 
 
@@ -26,10 +26,10 @@ def _predictions(rng: np.random.Generator, runs: list[tuple[str, str, int]], eva
 
 def test_cell_metrics_match_scikit_learn_with_fake_as_positive():
     preds = _predictions(np.random.default_rng(0), [("a", "c", 0)], ["a"], n=101)
-    preds.loc[preds.index[:5], "score_real"] = 0.5  # ties at the threshold count as real
+    preds.loc[preds.index[:5], "score_real"] = 0.5  # scores at the threshold are fake calls
     cells = cell_scores(preds).set_index("metric")["value"]
     real = preds["label"] == "real"
-    called_real = preds["score_real"] >= 0.5
+    called_real = preds["score_real"] > 0.5
     assert cells["accuracy"] == pytest.approx(accuracy_score(real, called_real))
     assert cells["accuracy_real"] == pytest.approx(called_real[real].mean())
     assert cells["accuracy_fake"] == pytest.approx((~called_real[~real]).mean())
@@ -110,7 +110,7 @@ def _near_perfect(n_per_class: int, confused: int, rng: np.random.Generator) -> 
 
 
 def test_auc_replicates_of_a_near_perfect_classifier_are_the_exact_resampled_auc():
-    from dsanalysis.stats.bootstrap import resample_counts
+    from dsanalysis.detection_metrics import resample_counts
     from dsanalysis.stats.ranking import image_replicates
     from dsanalysis.stats.score_matrix import ScoreMatrix
 
@@ -154,7 +154,7 @@ def test_intervals_of_a_near_perfect_classifier_stay_within_zero_and_one():
 
 
 def test_the_fast_expansion_is_kept_where_it_is_accurate():
-    from dsanalysis.stats.bootstrap import resample_counts
+    from dsanalysis.detection_metrics import resample_counts
     from dsanalysis.stats.ranking import exact_auc_needed, image_replicates
     from dsanalysis.stats.score_matrix import ScoreMatrix
 

@@ -7,10 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from dsanalysis.stats.bootstrap import percentile_interval, resample_counts
-from dsanalysis.stats.detection import weighted_auc, weighted_rates
+from dsanalysis.detection_metrics import auc_placements, percentile_interval, resample_counts, weighted_auc, weighted_rates
 from dsanalysis.stats.ranking import image_replicates
-from dsanalysis.stats.score_matrix import ScoreMatrices, ScoreMatrix, auc_placements
+from dsanalysis.stats.score_matrix import ScoreMatrices, ScoreMatrix
 
 
 def _matrix(rng: np.random.Generator, k: int, n: int, skill: float = 1.0, decimals: int | None = None) -> ScoreMatrix:
@@ -26,7 +25,7 @@ def test_auc_and_placements_match_scikit_learn_with_ties_and_unscored_images():
     m = _matrix(np.random.default_rng(0), 5, 60, decimals=1)
     m.scores[1, 3] = np.nan
     m.scores[4, :20] = np.nan
-    auc, placements = auc_placements(m)
+    auc, placements = auc_placements(m.scores, m.fake)
     for row in range(5):
         scored = ~np.isnan(m.scores[row])
         expected = roc_auc_score(m.fake[scored], -m.scores[row, scored])  # fake = positive, lower score_real
@@ -39,7 +38,7 @@ def test_auc_and_placements_match_scikit_learn_with_ties_and_unscored_images():
 
 def test_one_class_gives_undefined_auc():
     m = ScoreMatrix("e", np.arange(4), np.zeros(4, dtype=bool), np.arange(1), np.array([[0.1, 0.4, 0.6, 0.9]]))
-    assert np.isnan(auc_placements(m)[0][0])
+    assert np.isnan(auc_placements(m.scores, m.fake)[0][0])
 
 
 def test_matrices_from_predictions_place_every_score_and_reject_duplicates():
@@ -79,36 +78,3 @@ def test_accuracy_replicates_are_exact_and_auc_replicates_follow_the_exact_boots
         low, high = percentile_interval(linear)
         exact_low, exact_high = percentile_interval(exact_auc)
         assert abs(low - exact_low) < 0.01 and abs(high - exact_high) < 0.01
-
-
-def test_resample_counts_follow_the_multinomial():
-    counts = resample_counts(np.random.default_rng(3), 5, 100_000)
-    assert (counts.sum(axis=1) == 5).all()
-    # multinomial(5, 1/5 each): mean 1, variance 4/5, covariance -1/5
-    assert np.allclose(counts.mean(axis=0), 1.0, atol=0.01)
-    assert np.allclose(counts.var(axis=0), 0.8, atol=0.015)
-    assert np.cov(counts[:, 0], counts[:, 1])[0, 1] == pytest.approx(-0.2, abs=0.01)
-
-
-def test_store_read_matrices_equal_the_tidy_predictions(store_path):
-    """The integer-coded read (run_index, eval_index) lines up with the runs and datasets it points at."""
-    from dsanalysis.stats.inputs import score_matrices, study_inputs
-    from dsanalysis.store import open_store
-    from stats_stores import build_stats_store
-
-    build_stats_store(store_path, n_datasets=3, seeds=(0, 1), configs=("c1", "c2"), n_images=20)
-    with open_store(store_path, read_only=True) as store:
-        tidy = store.query("stats_predictions")
-        read = score_matrices(store, store.query("stats_runs"))
-        inputs = study_inputs(store)
-        expected = ScoreMatrices.from_predictions(tidy)
-        assert inputs.predictions.shape == tidy.shape  # the tidy frame is read on demand
-    assert [m.eval_dataset for m in read.matrices] == [m.eval_dataset for m in expected.matrices] == ["set0", "set1", "set2"]
-    for got, want in zip(read.matrices, expected.matrices):
-        got_runs = read.runs["run_id"].to_numpy()[got.run_index]
-        want_runs = expected.runs["run_id"].to_numpy()[want.run_index]
-        order = np.argsort(got_runs)
-        assert list(got_runs[order]) == sorted(want_runs)
-        assert np.array_equal(got.image_ids, want.image_ids) and np.array_equal(got.fake, want.fake)
-        assert np.array_equal(got.scores[order], want.scores[np.argsort(want_runs)])
-    assert read.n_predictions == len(tidy) == 12 * 3 * 20  # 12 runs x 3 evaluated datasets x 20 images

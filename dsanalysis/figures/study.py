@@ -41,9 +41,9 @@ def curve_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
     """``roc_curves``, ``det_curves``, ``score_histograms`` and ``calibration`` (with ``_<arch>`` when several
     architectures): the curves :mod:`dsanalysis.stats.curves` computes from the stored per-image predictions
     of complete trained runs (each dataset's test part), averaged or pooled over each training dataset's runs."""
+    from dsanalysis.detection_metrics import THRESHOLD
     from dsanalysis.figures.curves import det_panels, reliability_panels, roc_panels, score_histogram_grid
     from dsanalysis.stats import curves
-    from dsanalysis.stats.detection import THRESHOLD
 
     scored = store.query("stats_predictions")
     if scored.empty:

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from dsanalysis.detection_metrics import SCORE_RANGE, THRESHOLD, correct_calls, is_fake
 from dsanalysis.stats import (correlation, fit_band, friedman, image_level, learned, mantel, mixed, pair_level, profile,
                               ranking, subgroups)
-from dsanalysis.stats.detection import SCORE_RANGE, THRESHOLD, is_fake
 from dsanalysis.stats.inputs import StudyInputs, dataset_traits, image_descriptors, pair_traits
 from dsanalysis.stats.notes import Note, note_table
 
@@ -220,9 +220,7 @@ def traits_tables(inputs: StudyInputs, traits: pd.DataFrame, pairs: pd.DataFrame
 
 
 def _correct(frame: pd.DataFrame, threshold: float) -> np.ndarray:
-    fake = is_fake(frame["label"].to_numpy())
-    called_real = frame["score_real"].to_numpy(float) >= threshold
-    return np.where(fake, ~called_real, called_real).astype(float)
+    return correct_calls(frame["score_real"].to_numpy(float), is_fake(frame["label"].to_numpy()), threshold).astype(float)
 
 
 def _image_level(inputs: StudyInputs, descriptors: pd.DataFrame, settings: Settings, notes: list) -> pd.DataFrame | None:

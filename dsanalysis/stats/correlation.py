@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dsanalysis.stats.bootstrap import percentile_interval
+from dsanalysis.detection_metrics import percentile_interval
 from dsanalysis.stats.multiple import benjamini_hochberg
 
 METHODS = ("pearson", "spearman", "kendall")

@@ -1,7 +1,7 @@
 """Score curves of detectors from per-image scores: ROC (read as DET too) averaged over runs,
 per-class score histograms and reliability (calibration) bins.
 
-Conventions of the store (see :mod:`dsanalysis.stats.detection`): ``score_real`` is P(real); the
+Conventions of the store (see :mod:`dsanalysis.detection_metrics`): ``score_real`` is P(real); the
 ROC treats FAKE as the positive class with score ``1 - score_real``, so the true-positive rate is
 the share of fakes caught and the false-positive rate the share of reals called fake. Curves of
 several runs (seeds, configurations) of one training dataset are averaged vertically (Fawcett
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dsanalysis.stats.detection import is_fake, weighted_auc
+from dsanalysis.detection_metrics import is_fake, weighted_auc
 
 #: false-positive rates the averaged ROC is read at: 0, 1 and standard-normal quantiles from -3.09 to
 #: 3.09 (0.1% to 99.9%), dense near both ends, so the same points draw the ROC and, on probit axes, the DET

@@ -26,9 +26,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from dsanalysis.stats.bootstrap import percentile_interval, resample_counts
-from dsanalysis.stats.detection import THRESHOLD, weighted_auc
-from dsanalysis.stats.score_matrix import RUN_KEYS, ScoreMatrices, ScoreMatrix, correct_calls
+from dsanalysis.detection_metrics import THRESHOLD, percentile_interval, resample_counts, weighted_auc, weighted_rates
+from dsanalysis.stats.score_matrix import RUN_KEYS, ScoreMatrices, ScoreMatrix
 
 METRICS = ("accuracy", "accuracy_fake", "accuracy_real", "auc")
 CELL_COLUMNS = ["run_id", "train_dataset", "config_name", "seed", "eval_dataset", "metric", "value", "n"]
@@ -123,22 +122,17 @@ def image_replicates(matrix: ScoreMatrix, counts: np.ndarray, threshold: float =
     counts = np.asarray(counts)
     dtype = counts.dtype if counts.dtype.kind == "f" else np.dtype(np.float64)
     counts = counts.astype(dtype, copy=False)
-    draws = {"fake": counts[:, fake], "real": counts[:, ~fake]}
-    members = {"fake": fake, "real": ~fake}
-    correct = correct_calls(matrix, threshold)
+    rates = weighted_rates(matrix.scores, fake, counts, threshold)
+    out = {metric: rates[metric] for metric in ("accuracy", "accuracy_fake", "accuracy_real")}
     auc, placements = matrix.auc_placements
     scored = ~np.isnan(matrix.scores)
-    hits, weight, placed = {}, {}, {}
-    for side, columns in members.items():
-        c = draws[side]
-        hits[side] = c @ correct[:, columns].T.astype(dtype)
-        weight[side] = c.sum(axis=1, keepdims=True) if matrix.complete else c @ scored[:, columns].T.astype(dtype)
-        placed[side] = c @ np.nan_to_num(placements[:, columns]).T.astype(dtype)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = {"accuracy": (hits["fake"] + hits["real"]) / (weight["fake"] + weight["real"]),
-               "accuracy_fake": hits["fake"] / weight["fake"],
-               "accuracy_real": hits["real"] / weight["real"],
-               "auc": placed["fake"] / weight["fake"] + placed["real"] / weight["real"] - auc[None, :].astype(dtype)}
+    mean_placement = []
+    for columns in (fake, ~fake):
+        c = counts[:, columns]
+        weight = c.sum(axis=1, keepdims=True) if matrix.complete else c @ scored[:, columns].T.astype(dtype)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_placement.append((c @ np.nan_to_num(placements[:, columns]).T.astype(dtype)) / weight)
+    out["auc"] = mean_placement[0] + mean_placement[1] - auc[None, :].astype(dtype)
     for row in np.flatnonzero(exact_auc_needed(matrix, out["auc"])):
         out["auc"][:, row] = exact_auc_replicates(matrix, row, counts)
     return out

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from dsanalysis.stats.detection import THRESHOLD, is_fake
+from dsanalysis.detection_metrics import auc_placements, is_fake
 
 RUN_KEYS = ["run_id", "train_dataset", "config_name", "seed"]
 PREDICTION_COLUMNS = [*RUN_KEYS, "eval_dataset", "image_id", "label", "score_real"]
@@ -47,8 +47,8 @@ class ScoreMatrix:
 
     @cached_property
     def auc_placements(self) -> tuple[np.ndarray, np.ndarray]:
-        """(auc (k,), placements (k, n)) of :func:`auc_placements`, computed once."""
-        return auc_placements(self)
+        """(auc (k,), placements (k, n)) of :func:`dsanalysis.detection_metrics.auc_placements`, computed once."""
+        return auc_placements(self.scores, self.fake)
 
 
 @dataclass(frozen=True)
@@ -140,56 +140,3 @@ class ScoreMatrices:
             parts += [m.eval_dataset.encode(), m.image_ids.tobytes(), m.fake.tobytes(), m.run_index.tobytes(),
                       m.scores.tobytes()]
         return parts
-
-
-def correct_calls(matrix: ScoreMatrix, threshold: float = THRESHOLD) -> np.ndarray:
-    """(k, n) bool: the image is called correctly (real when score_real >= threshold); False where unscored."""
-    called_real = matrix.scores >= threshold
-    return np.where(matrix.fake, ~called_real, called_real) & ~np.isnan(matrix.scores)
-
-
-def auc_placements(matrix: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
-    """Each cell's AUC (fake = positive) and each image's placement (DeLong's structural components).
-
-    The placement of a fake image is the share of real images scored more real than it; that of a
-    real image is the share of fake images scored less real (ties count one half). A cell's AUC is
-    the mean placement over its fake images, and equally over its real images.
-
-    Returns
-    -------
-    tuple
-        auc (k,) with NaN where a row has one class only; placements (k, n) with NaN where unscored.
-    """
-    scores = matrix.scores
-    k, n = scores.shape
-    order = np.argsort(scores, axis=1, kind="stable")  # unscored (NaN) images sort last
-    ordered = np.take_along_axis(scores, order, axis=1)
-    present = ~np.isnan(ordered)
-    fake = matrix.fake[order] & present
-    real = ~matrix.fake[order] & present
-    # each position's tie group [first, last] among equal scores
-    position = np.broadcast_to(np.arange(n), (k, n))
-    starts = np.ones((k, n), dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    ends = np.ones((k, n), dtype=bool)
-    ends[:, :-1] = starts[:, 1:]
-    first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
-    last = np.minimum.accumulate(np.where(ends, position, n - 1)[:, ::-1], axis=1)[:, ::-1]
-
-    def lower_and_tied(members: np.ndarray) -> np.ndarray:
-        """Members scored lower than each position, plus half of those tied with it."""
-        through = np.cumsum(members, axis=1)
-        below = np.take_along_axis(through - members, first, axis=1)
-        tied = np.take_along_axis(through, last, axis=1) - below
-        return below + 0.5 * tied
-
-    n_fake = fake.sum(axis=1, keepdims=True).astype(float)
-    n_real = real.sum(axis=1, keepdims=True).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ordered_placements = np.where(fake, 1.0 - lower_and_tied(real) / n_real,
-                                      np.where(real, lower_and_tied(fake) / n_fake, np.nan))
-        auc = np.where(fake, ordered_placements, 0.0).sum(axis=1) / n_fake[:, 0]
-    auc[(n_fake[:, 0] == 0) | (n_real[:, 0] == 0)] = np.nan
-    placements = np.empty_like(ordered_placements)
-    np.put_along_axis(placements, order, ordered_placements, axis=1)
-    return auc, placements

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dsanalysis.stats.detection import is_fake, weighted_auc
+from dsanalysis.detection_metrics import CHANCE_AUC, is_fake, weighted_auc
 from dsanalysis.stats.notes import note_table
 
 #: separation (AUC of one descriptor as a score) from which a shortcut warning is given
@@ -184,7 +184,7 @@ def _numeric_row(values: np.ndarray, fake: np.ndarray, confidence: float) -> dic
                 "note": f"no {empty} image has a value: separation undefined (see the missing counts and the "
                         "file format and other categorical fingerprints)"}
     auc = float(weighted_auc(-values[present], fake[present]))  # P(fake value > real value) + ties / 2
-    direction = "higher in fakes" if auc > 0.5 else "lower in fakes" if auc < 0.5 else "none"
+    direction = "higher in fakes" if auc > CHANCE_AUC else "lower in fakes" if auc < CHANCE_AUC else "none"
     separation = max(auc, 1.0 - auc)
     low, high = auc_interval(separation, n_fake, n_real, confidence)
     return {**row, "auc": auc, "direction": direction, "separation": separation, "ci_low": low, "ci_high": high,
@@ -283,7 +283,7 @@ def descriptor_separation(data: pd.DataFrame, *, threshold: float = SHORTCUT_AUC
     if out.empty:
         return out.astype({"warning": bool})
     out["threshold"] = float(threshold)
-    out["warning"] = (out["separation"] >= threshold) & (out["ci_low"] > 0.5)
+    out["warning"] = (out["separation"] >= threshold) & (out["ci_low"] > CHANCE_AUC)
     out["message"] = [_message(row, confidence) if row["warning"] else "" for _, row in out.iterrows()]
     out = out.sort_values(["dataset", "warning", "separation", "descriptor"], ascending=[True, False, False, True],
                           na_position="last", kind="mergesort")

@@ -12,8 +12,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from dsanalysis.stats.bootstrap import percentile_interval, resample_counts
-from dsanalysis.stats.detection import THRESHOLD, is_fake, weighted_auc, wilson_interval
+from dsanalysis.detection_metrics import (THRESHOLD, is_fake, is_real, percentile_interval, resample_counts, weighted_auc,
+                                          weighted_rates, wilson_interval)
 
 METRIC_COLUMNS = ["attribute", "subgroup", "n", "n_real", "n_fake", "n_runs", "metric", "value", "ci_low", "ci_high",
                   "note"]
@@ -63,13 +63,8 @@ def run_replicates(scores: np.ndarray, fake: np.ndarray, counts: np.ndarray, thr
     """
     counts = np.asarray(counts, dtype=float)
     scored = ~np.isnan(scores)
-    called_real = np.where(scored, np.nan_to_num(scores) >= threshold, False)
-    real, positive = (~fake)[:, None] & scored, fake[:, None] & scored
-    correct = (positive & ~called_real) | (real & called_real)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = {"accuracy": (counts @ correct) / (counts @ scored),
-               "fpr": (counts @ (real & ~called_real)) / (counts @ real),
-               "fnr": (counts @ (positive & called_real)) / (counts @ positive)}
+    rates = weighted_rates(scores.T, fake, counts, threshold)
+    out = {metric: rates[metric] for metric in ("accuracy", "fpr", "fnr")}
     out["auc"] = np.column_stack([weighted_auc(np.nan_to_num(scores[:, r]), fake, counts * scored[:, r])
                                   for r in range(scores.shape[1])])
     return out
@@ -118,7 +113,7 @@ def _run_bootstrap(scores: np.ndarray, fake: np.ndarray, rng: np.random.Generato
 
 def _rates_and_counts(score: np.ndarray, fake: np.ndarray, threshold: float) -> dict[str, tuple[int, int]]:
     """metric -> (successes, trials) for the proportion metrics."""
-    called_real = score >= threshold
+    called_real = is_real(score, threshold)
     n_real, n_fake = int((~fake).sum()), int(fake.sum())
     correct = int((fake & ~called_real).sum() + (~fake & called_real).sum())
     false_pos = int((~fake & ~called_real).sum())  # real called fake
@@ -206,25 +201,12 @@ def _group_values(assignments: np.ndarray, n_groups: int, metric: str, score: np
     All groupings are scored at once: a group is a 0/1 weight vector over the images, so one sort
     serves every grouping's AUC.
     """
-    called_real = score >= threshold
     if metric == "auc":
         return np.stack([weighted_auc(score, fake, (assignments == g).astype(float)) for g in range(n_groups)], axis=1)
-    if metric == "accuracy":
-        member, hit = np.ones(len(score), bool), np.where(fake, ~called_real, called_real)
-    elif metric == "fpr":
-        member, hit = ~fake, ~called_real
-    elif metric == "fnr":
-        member, hit = fake, called_real
-    else:
+    if metric not in RATE_METRICS:
         raise ValueError(f"unknown subgroup metric {metric!r}")
-    out = np.empty((len(assignments), n_groups))
-    for g in range(n_groups):
-        in_group = (assignments == g) & member
-        trials = in_group.sum(axis=1)
-        hits = (in_group & hit).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[:, g] = np.where(trials > 0, hits / np.maximum(trials, 1), np.nan)
-    return out
+    return np.stack([weighted_rates(score, fake, (assignments == g).astype(float), threshold)[metric]
+                     for g in range(n_groups)], axis=1)
 
 
 def _run_mean_group_values(assignments: np.ndarray, n_groups: int, metric: str, scores: np.ndarray, fake: np.ndarray,

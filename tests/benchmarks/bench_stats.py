@@ -21,9 +21,8 @@ import pandas as pd
 
 from measure import median_seconds
 
-from dsanalysis.stats.bootstrap import resample_counts
+from dsanalysis.detection_metrics import resample_counts, weighted_auc
 from dsanalysis.stats.correlation import trait_correlations
-from dsanalysis.stats.detection import weighted_auc
 from dsanalysis.stats.ranking import cell_scores, dataset_scores
 
 REPO = Path(__file__).resolve().parents[2]
