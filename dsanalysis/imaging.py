@@ -2,7 +2,8 @@
 
 ``probe_image`` checks a file the way ingest needs (header, integrity, size limits) without a full
 decode; ``read_rgb`` decodes an accepted file to 8-bit RGB, converting grayscale, palette, alpha,
-CMYK and 16-bit images the same way everywhere.
+CMYK and 16-bit images the same way everywhere; ``display_jpeg`` reads a file through it for showing
+(the report's thumbnails).
 """
 
 from __future__ import annotations
@@ -135,3 +136,18 @@ def read_rgb(path: str | Path) -> np.ndarray:
                 raise ValueError(f"{path}: {image.width}x{image.height} px exceeds {MAX_PIXELS} px")
             image = ImageOps.exif_transpose(image)
             return to_rgb(image)
+
+
+def display_jpeg(path: str | Path, side: int, quality: int = 80) -> bytes | None:
+    """An image file to show (e.g. a report thumbnail): read as :func:`read_rgb` reads it, shrunk to fit ``side``
+    x ``side`` pixels and encoded as JPEG; None when the file cannot be read any more (moved, deleted or changed
+    since ingest).
+    """
+    try:
+        image = Image.fromarray(read_rgb(path))
+    except (OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None
+    image.thumbnail((side, side))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()

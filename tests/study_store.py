@@ -58,6 +58,12 @@ def add_traits(store: Path) -> None:
         rows += [(name, f"jpeg_quality.{q}", "all", v + 5 * k, None, None, 6)
                  for q, v in (("q05", 60), ("q25", 70), ("q50", 75), ("q75", 80), ("q95", 90))]
     con.executemany("INSERT INTO dataset_traits VALUES (?, ?, ?, ?, ?, ?, ?, '{}', now()::TIMESTAMP)", rows)
+    # the near-duplicate warning is decided where the rate is measured (traits), and stored with it
+    from dsanalysis.traits.duplicates import warning_params
+
+    for (name, rate) in con.execute("SELECT dataset, value FROM dataset_traits WHERE trait = 'near_duplicate_rate'").fetchall():
+        con.execute("UPDATE dataset_traits SET params = ? WHERE dataset = ? AND trait = 'near_duplicate_rate'",
+                    [json.dumps(warning_params(rate)), name])
     con.execute("INSERT INTO embeddings SELECT 'umap_descriptors', image_id, image_id % 7, image_id % 5, '{\"seed\": 0}' "
                 "FROM images WHERE status <> 'rejected'")
     con.close()

@@ -153,6 +153,10 @@ def test_traits_and_report_claim_no_near_duplicates_between_different_synthetic_
     assert cli("report", "--out", tmp_path / "r").code == 0
     html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "Near-duplicates:" not in html and "Train/test leakage" not in html
+    from dsanalysis.traits.duplicates import WARNING_RATE  # the flag is decided and stored with the rate
+
+    flags = json.loads(cli("sql", "--query", "near_duplicates", "--format", "json").out)
+    assert [(r["dataset"], r["warning"], r["warning_threshold"]) for r in flags] == [("light_frontal", False, WARNING_RATE)]
     leakage = json.loads(cli("sql", "--query", "split_leakage", "--format", "json").out)
     assert [(r["split_id"], r["part"], r["near"]) for r in leakage] == [(split_id, "test", 0), (split_id, "validation", 0)]
 

@@ -38,6 +38,12 @@ def ci(low: Any, high: Any, digits: int = 3) -> str:
     return f"[{low:.{digits}f}, {high:.{digits}f}]"
 
 
+def level(confidence: Any, noun: str = "CI") -> str:
+    """An interval's name after its stored confidence level as a percentage ('CI' after 0.9 reads as ninety
+    percent CI); the bare ``noun`` when no level is stored (never a level the results were not computed at)."""
+    return noun if _missing(confidence) else f"{100 * float(confidence):g}% {noun}"
+
+
 def span(low: Any, high: Any, digits: int = 3) -> str:
     """A range as 'low–high', or one number when both ends print alike (the wording rule of
     :func:`dsanalysis.stats.headlines.value_range`); '–' when an end is missing."""
@@ -53,4 +59,4 @@ def count(value: Any) -> str:
     return "–" if _missing(value) else f"{int(round(float(value))):,}"
 
 
-FILTERS = {"num": num, "pct": pct, "pval": pval, "ci": ci, "span": span, "count": count}
+FILTERS = {"num": num, "pct": pct, "pval": pval, "ci": ci, "level": level, "span": span, "count": count}

@@ -3,6 +3,10 @@
 Each ``_section_*`` function returns the section's template context, or None when the store holds
 no data for it (the section is then left out). Figures are drawn by ``dsanalysis.figures`` and
 embedded as ``data:`` URIs, so the page works offline as a single file.
+
+The report only presents: every warning, flag and significance decision is read as stored, and every
+interval's level and test's significance level comes from the stored parameters of what computed it
+(:mod:`dsanalysis.stats.levels`); nothing here holds a threshold of its own.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.export import svg_data_uri
     from dsanalysis.figures.study import matrix_figures
     from dsanalysis.stats.headlines import matrix_reading
+    from dsanalysis.stats.levels import evaluation_levels
 
     cells = store.query("cross_dataset_summary")
     if cells.empty:
@@ -76,7 +81,8 @@ def _section_matrix(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     figures = [{"name": name, "uri": svg_data_uri(figure, style)} for name, figure in matrix_figures(store, style).items()]
     reading = matrix_reading(cells)  # what the sentences may claim is decided with the statistics
     videos = store.query("cross_dataset_video_summary")
-    return {"figures": figures, "cells": _records(cells), "reading": reading, "video_cells": _records(videos)}
+    return {"figures": figures, "cells": _records(cells), "reading": reading, "video_cells": _records(videos),
+            "levels": evaluation_levels(store)}
 
 
 def _uris(figures: dict[str, Any], style: FigureStyle) -> list[dict[str, Any]]:
@@ -89,13 +95,15 @@ def _uris(figures: dict[str, Any], style: FigureStyle) -> list[dict[str, Any]]:
 
 def _section_curves(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.study import curve_figures
+    from dsanalysis.stats.levels import evaluation_thresholds
 
     figures = curve_figures(store, style)
-    return {"figures": _uris(figures, style)} if figures else None
+    return {"figures": _uris(figures, style), "thresholds": evaluation_thresholds(store)} if figures else None
 
 
 def _section_training(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.study import training_figures
+    from dsanalysis.stats.levels import learning_levels
 
     figures = training_figures(store, style)
     if not figures:
@@ -104,24 +112,24 @@ def _section_training(store: Store, style: FigureStyle) -> dict[str, Any] | None
     runs = runs[(runs["kind"] == "trained") & (runs["status"] == "complete")]
     keep = ["train_dataset", "config_name", "seed", "epochs_run", "learned", "validation_auc", "validation_auc_ci_low",
             "validation_auc_ci_high", "learned_reason", "run_id"]
-    return {"figures": _uris(figures, style),
+    return {"figures": _uris(figures, style), "levels": learning_levels(),
             "runs": _records(runs.sort_values(["train_dataset", "config_name", "seed"])[keep])}
 
 
-def _notes_of(store: Store, analysis: str, sections: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+def _notes_of(store: Store, analysis: str, sections: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The stored notes of ``analysis`` (of ``sections`` only, when given)."""
     from dsanalysis.stats.results import load_result
 
     notes = load_result(store, analysis, "notes")
-    if notes.empty:
-        return []
-    if sections:
-        notes = notes[notes["section"].isin(sections)]
-    return _records(notes)
+    if notes.empty or not sections:
+        return notes
+    return notes[notes["section"].isin(sections)]
 
 
 def _section_ranking(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.study import ranking_figures
     from dsanalysis.stats.headlines import ranking_reading
+    from dsanalysis.stats.levels import analysis_levels
     from dsanalysis.stats.results import load_result
 
     scores = load_result(store, "ranking", "scores")
@@ -130,27 +138,32 @@ def _section_ranking(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     friedman = load_result(store, "ranking", "friedman")
     pairwise = load_result(store, "ranking", "pairwise")
     mixed = load_result(store, "ranking", "mixed_model")
-    # which dataset may be called best, and how a range is worded, is decided with the statistics
-    reading = ranking_reading(scores, friedman, load_result(store, "ranking", "notes"))
+    levels = analysis_levels(store, "ranking")
+    # which dataset may be called best, at which levels, and how a range is worded, is decided with the statistics
+    stored = {} if levels.confidence is None else {"confidence": levels.confidence}
+    reading = ranking_reading(scores, friedman, load_result(store, "ranking", "notes"), **stored)
     keep = ["mean", "difference", "test", "variance"]
     return {
         "reading": reading,
+        "levels": levels,
         "figures": _uris(ranking_figures(store, style), style),
         "scores": _records(scores.sort_values(["metric", "scope", "rank"])),
         "friedman": _records(friedman),
         "pairwise": _records(pairwise),
         "mixed": _records(mixed[mixed["kind"].isin(keep)] if not mixed.empty else mixed),
-        "notes": _notes_of(store, "ranking", ("ranking",)),
+        "notes": _records(_notes_of(store, "ranking", ("ranking",))),
     }
 
 
 def _section_traits_performance(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.study import trait_figures
+    from dsanalysis.stats.levels import analysis_levels
+    from dsanalysis.stats.notes import of_kind
     from dsanalysis.stats.results import load_result
 
     correlations = load_result(store, "traits", "trait_correlations")
     notes = _notes_of(store, "traits")
-    if correlations.empty and not notes:
+    if correlations.empty and notes.empty:
         return None
     n_correlations = 0 if correlations.empty else int(correlations["r"].notna().sum())
     if n_correlations:  # rows without a coefficient (too few datasets) are explained by the notes instead
@@ -162,9 +175,10 @@ def _section_traits_performance(store: Store, style: FigureStyle) -> dict[str, A
     mantel = mantel[mantel["r"].notna()] if not mantel.empty else mantel
     odds = load_result(store, "traits", "image_odds_ratios")
     profile = load_result(store, "traits", "profile")
-    sample_size = [n["message"] for n in notes if n["section"] == "dataset_level" and n["subject"] == "sample size"]
+    sample_size = of_kind(notes, "sample_size")
     return {
-        "sample_size": sample_size,
+        "sample_size": sample_size["message"].tolist(),  # shown first
+        "levels": analysis_levels(store, "traits"),
         "figures": _uris(trait_figures(store, style), style),
         "correlations": _records(correlations.head(30)) if n_correlations else [],
         "n_correlations": n_correlations,
@@ -172,18 +186,20 @@ def _section_traits_performance(store: Store, style: FigureStyle) -> dict[str, A
         "mantel": _records(mantel),
         "odds": _records(odds),
         "profile": _records(profile.head(15)) if not profile.empty else [],
-        "notes": [n for n in notes if n["subject"] != "sample size"][:40],
+        "notes": _records(notes.drop(index=sample_size.index))[:40],
     }
 
 
 def _section_subgroups(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.study import subgroup_figures
+    from dsanalysis.stats.levels import analysis_levels
+    from dsanalysis.stats.notes import of_kind
     from dsanalysis.stats.results import load_result
 
     gaps = load_result(store, "subgroups", "subgroup_gaps")
     if gaps.empty:
         return None
-    family = _notes_of(store, "subgroups", ("subgroups",))
+    notes = _notes_of(store, "subgroups", ("subgroups",))
     if "survives_fdr" in gaps.columns:  # the statistics decided which gaps count (q-values over the family)
         gaps = gaps[gaps["survives_fdr"].astype(bool) & gaps["in_domain"].astype(bool)]
     gaps = gaps.sort_values(["p_value", "gap"], ascending=[True, False], na_position="last")
@@ -191,10 +207,11 @@ def _section_subgroups(store: Store, style: FigureStyle) -> dict[str, Any] | Non
     in_domain = metrics[(metrics["train_dataset"] == metrics["eval_dataset"]) & metrics["metric"].isin(["accuracy", "auc"])]
     return {
         "figures": _uris(subgroup_figures(store, style), style),
-        "family": next((n["message"] for n in family if n["subject"] == "multiplicity"), ""),
+        "family": next(iter(of_kind(notes, "multiplicity")["message"]), ""),
+        "levels": analysis_levels(store, "subgroups"),
         "gaps": _records(gaps.head(30)),
         "metrics": _records(in_domain.head(60)),
-        "notes": _notes_of(store, "subgroups", ("subgroups",)),
+        "notes": _records(notes),
     }
 
 
@@ -267,13 +284,12 @@ DISTRIBUTIONS = {"jpeg_quality": "JPEG quality", "sharpness": "sharpness (Laplac
                  "face_area_share": "face box / image area", "ita_deg": "ITA (degrees)"}
 #: descriptors listed per dataset in the shortcut-audit table besides those with a warning
 AUDIT_ROWS = 3
-#: near-duplicate rate from which a dataset is flagged
-NEAR_DUPLICATE_WARNING = 0.05
 
 
 def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.distributions import category_shares, quantile_boxes
     from dsanalysis.figures.export import svg_data_uri
+    from dsanalysis.traits.summaries import QUANTILES
 
     traits = store.query("dataset_traits")
     if traits.empty:
@@ -292,17 +308,21 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
         figures.append({"name": "skin_tone_shares", "caption": "Share of images per ITA skin-tone category "
                         "(very light to dark), from face skin pixels; images without a measurable face are left out.",
                         "uri": svg_data_uri(figure, style)})
+    # the stored quantile traits ('.q05' ... '.q95' of traits.summaries.QUANTILES), drawn as boxes
+    names = [f"q{round(100 * q):02d}" for q in QUANTILES]
+    whiskers, box_ends = (f"{100 * QUANTILES[i]:g}-{100 * QUANTILES[-1 - i]:g}%" for i in (0, 1))
     for descriptor, label in DISTRIBUTIONS.items():
         rows = overall[overall["trait"].str.startswith(f"{descriptor}.q")]
         if rows.empty:
             continue
         quantiles = rows.assign(q=rows["trait"].str.removeprefix(f"{descriptor}."))
         box = quantiles.pivot_table(index="dataset", columns="q", values="value", aggfunc="first").reset_index()
-        if {"q05", "q25", "q50", "q75", "q95"} <= set(box.columns):
+        if set(names) <= set(box.columns):
             figures.append({"name": f"distribution_{descriptor}", "uri": svg_data_uri(quantile_boxes(box, style, xlabel=label), style),
-                            "caption": f"{label} per dataset: box 25-75%, line median, whiskers 5-95%."})
+                            "caption": f"{label} per dataset: box {box_ends}, line median, whiskers {whiskers}."})
 
-    duplicates = overall[(overall["trait"] == "near_duplicate_rate") & (overall["value"] >= NEAR_DUPLICATE_WARNING)]
+    near = store.query("near_duplicates")  # the rate and its warning, both decided and stored by `traits`
+    duplicates = near[near["warning"].fillna(False).astype(bool)]
     splits = store.query("report_splits")  # leakage and its warning are stored with each split when it is drawn
     leakage = splits[splits["test_leak_warning"].notna()]
     reading = (
@@ -313,7 +333,7 @@ def _section_traits(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     return {
         "columns": [h for _, h in columns], "table": table, "figures": figures, "reading": reading,
         "audit": _shortcut_audit(store),
-        "duplicates": _records(duplicates[["dataset", "value", "n"]]),
+        "duplicates": _records(duplicates[["dataset", "near_duplicate_rate", "images_checked", "warning_threshold"]]),
         "leakage": _records(leakage[["dataset", "split_id", "strategy", "test_leak_warning"]]),
         "identities": _identities(store, traits),
     }
@@ -351,6 +371,7 @@ def _identities(store: Store, traits: pd.DataFrame) -> dict[str, Any] | None:
 def _shortcut_audit(store: Store) -> dict[str, Any] | None:
     """The stored shortcut audit for the traits section: its warnings, and per dataset the descriptors with a
     warning plus the :data:`AUDIT_ROWS` best separating others; None when no audit is stored."""
+    from dsanalysis.stats.levels import analysis_levels
     from dsanalysis.stats.results import load_result
 
     audit = load_result(store, "shortcuts", "separation")
@@ -360,40 +381,38 @@ def _shortcut_audit(store: Store) -> dict[str, Any] | None:
     ordered = audit.sort_values(["dataset", "warning", "separation"], ascending=[True, False, False], kind="mergesort")
     shown = ordered[ordered["warning"] | (ordered[~ordered["warning"]].groupby("dataset").cumcount() < AUDIT_ROWS)
                     .reindex(ordered.index, fill_value=False)]
-    return {"rows": _records(shown), "warnings": _records(audit[audit["warning"]]),
+    return {"rows": _records(shown), "warnings": _records(audit[audit["warning"]]), "levels": analysis_levels(store, "shortcuts"),
             "threshold": float(audit["threshold"].dropna().iloc[0]) if audit["threshold"].notna().any() else None,
             "datasets": int(audit["dataset"].nunique()), "descriptors": int(len(audit)), "others": AUDIT_ROWS}
 
 
 #: example images shown per dataset, half real and half fake
 THUMBNAILS = 6
+#: side of a thumbnail (pixels)
+THUMBNAIL_SIDE = 96
 
 
-def _thumbnail_uri(path: str, side: int = 96) -> str | None:
+def _thumbnail_uri(path: str) -> str | None:
+    """The image at ``path`` (as the store gives it) as a JPEG thumbnail data URI; None when it cannot be read."""
     import base64
-    import io
 
-    from PIL import Image
+    from dsanalysis.imaging import display_jpeg
 
-    from dsanalysis.imaging import read_rgb
-
-    try:
-        image = Image.fromarray(read_rgb(path))
-    except Exception:  # noqa: BLE001 - a file moved since ingest: no thumbnail, the map still shows
-        return None
-    image.thumbnail((side, side))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = display_jpeg(path, THUMBNAIL_SIDE)
+    return None if data is None else "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
 
 def _section_examples(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     """Labelled real and fake example images of each dataset (small JPEG thumbnails), or None when no file can
-    be read any more."""
+    be read any more. The examples are images the study uses (``usable_images``: its paths, its cap), the first
+    of each class in the order of their content hashes (spread over the dataset, not consecutive frames)."""
     datasets = []
-    for dataset, part in store.query("report_thumbnails", per_dataset=THUMBNAILS).groupby("dataset", sort=True):
+    for dataset in store.query("registered_dataset_names")["dataset"].astype(str):
+        usable = store.query("usable_images", dataset=dataset).sort_values(["label", "content_hash", "image_id"],
+                                                                            ascending=[False, True, True])
+        picked = usable.groupby("label", sort=False).head(THUMBNAILS // 2)
         images = [{"uri": uri, "label": row.label, "path": row.rel_path}
-                  for row in part.itertuples(index=False) if (uri := _thumbnail_uri(row.path))]
+                  for row in picked.itertuples(index=False) if (uri := _thumbnail_uri(row.path))]
         if images:
             datasets.append({"dataset": dataset, "images": images})
     return {"datasets": datasets, "per_class": THUMBNAILS // 2} if datasets else None

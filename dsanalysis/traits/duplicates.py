@@ -66,6 +66,8 @@ MIN_SSIM = 0.9
 MAX_IMAGES = 20_000
 #: Columns of :func:`near_duplicate_matches`.
 MATCH_COLUMNS = ["query", "match", "score", "mad", "ssim"]
+#: Near-duplicate rate of a dataset from which it is flagged (stored with the rate: :func:`warning_params`).
+WARNING_RATE = 0.05
 
 
 def detector_params() -> dict[str, object]:
@@ -410,16 +412,26 @@ def near_duplicate_share(thumbs: np.ndarray, aspect: np.ndarray | None = None) -
     return len(involved) / len(thumbs), len(pairs)
 
 
+def warning_params(rate: float) -> dict[str, object]:
+    """Whether a dataset whose near-duplicate ``rate`` is this is flagged (rate >= :data:`WARNING_RATE`; never an
+    undefined rate), and the threshold: stored in the rate's params, read by the report and the
+    ``near_duplicates`` query."""
+    return {"warning": bool(not np.isnan(rate) and rate >= WARNING_RATE), "warning_threshold": WARNING_RATE}
+
+
 def dataset_rows(images: pd.DataFrame, seed: int) -> list[dict[str, object]]:
     """The near-duplicate traits of one dataset's usable ``images``: near_duplicate_rate (share of images with a
-    near-duplicate among the others) and near_duplicate_pairs, as dataset_traits rows (trait, class, value, n,
-    params); on a seeded subsample beyond :data:`MAX_IMAGES`."""
+    near-duplicate among the others; its params say whether it is flagged: :func:`warning_params`) and
+    near_duplicate_pairs, as dataset_traits rows (trait, class, value, n, params); on a seeded subsample beyond
+    :data:`MAX_IMAGES`."""
     import json
 
     from dsanalysis.traits.diversity import subsample
 
     used = images.iloc[subsample(len(images), MAX_IMAGES, seed)].reset_index(drop=True)
     share, pairs = near_duplicate_share(thumbnails(used["path"]), aspect_ratios(used))
-    params = json.dumps({**detector_params(), "seed": seed, "n_used": len(used)}, sort_keys=True)
-    return [{"trait": "near_duplicate_rate", "class": "all", "value": share, "n": len(used), "params": params},
+    base = {**detector_params(), "seed": seed, "n_used": len(used)}
+    params = json.dumps(base, sort_keys=True)
+    return [{"trait": "near_duplicate_rate", "class": "all", "value": share, "n": len(used),
+             "params": json.dumps({**base, **warning_params(share)}, sort_keys=True)},
             {"trait": "near_duplicate_pairs", "class": "all", "value": float(pairs), "n": len(used), "params": params}]
