@@ -1,4 +1,4 @@
--- schema-version: 6
+-- schema-version: 7
 -- The dsanalysis results store. One DuckDB file holds everything the package produces.
 -- Conventions used by every table:
 --   * label is the text 'real' or 'fake'; nothing stores a bare 0/1 class.
@@ -186,7 +186,43 @@ CREATE TABLE runs (
     learned_reason    VARCHAR,              -- the verdict's one-line reason
     claimed_by        VARCHAR,              -- 'host:pid' of the process training it (a second one refuses)
     package_version   VARCHAR NOT NULL,
-    library_versions  VARCHAR               -- JSON: tensorflow, keras, numpy, ...
+    library_versions  VARCHAR,              -- JSON: tensorflow, keras, numpy, ...
+    arm_id            VARCHAR               -- arms.arm_id when trained on a subset of the training part (NULL: all of it)
+);
+
+-- Controlled-subset experiments: an arm is a seeded, class-stratified subset of one split's training part
+-- (its validation and test parts are never touched), built by an intervention that varies one thing (size, an
+-- image trait, diversity) and matches the rest. arm_id is a stable key of everything below and the member ids,
+-- so the same request finds the stored arm. Runs trained on an arm carry runs.arm_id; the ranking and every
+-- other statistic count only runs on whole training parts (arm_id NULL).
+CREATE TABLE arms (
+    arm_id           VARCHAR PRIMARY KEY,
+    intervention     VARCHAR NOT NULL,   -- its name: 'size', 'trait:<extractor.trait>', 'diversity', ...
+    kind             VARCHAR NOT NULL,   -- 'size', 'trait', 'categorical' or 'diversity'
+    dataset          VARCHAR NOT NULL,
+    split_id         VARCHAR NOT NULL,   -- the split whose training part the arm is drawn from
+    arm              VARCHAR NOT NULL,   -- 'fraction 0.25', 'matched', 'low', 'high', 'concentrated', 'balanced',
+                                         -- 'narrow', 'random' or 'diverse'
+    trait            VARCHAR,            -- 'extractor.trait' the arms differ in (trait and categorical kinds)
+    fraction         DOUBLE,             -- the arm's images / the training part's images
+    n_real           INTEGER NOT NULL,
+    n_fake           INTEGER NOT NULL,
+    seed             INTEGER NOT NULL,   -- seed of the subset choice
+    measure          VARCHAR,            -- what measure_* describe: the trait, 'category_entropy_nats',
+                                         -- 'mean_pairwise_distance' (standardized descriptor vectors)
+    measure_mean     DOUBLE,             -- the achieved contrast: the measure in the arm (its mean for a trait) ...
+    measure_sd       DOUBLE,             -- ... and its SD across the arm's images (NULL for set-level measures)
+    parent_mean      DOUBLE,             -- the same over the whole training part
+    parent_sd        DOUBLE,             -- the trait's SD over the training part (the scale of a standardized contrast)
+    params           VARCHAR NOT NULL,   -- JSON: every setting of the intervention
+    created_at       TIMESTAMP NOT NULL,
+    package_version  VARCHAR NOT NULL
+);
+
+CREATE TABLE arm_members (
+    arm_id    VARCHAR NOT NULL,
+    image_id  BIGINT NOT NULL,
+    PRIMARY KEY (arm_id, image_id)
 );
 
 -- Training curves: one row per (run, epoch, part, metric).

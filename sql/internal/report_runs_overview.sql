@@ -9,6 +9,6 @@ SELECT arch,
        string_agg(DISTINCT seed::VARCHAR, ', ' ORDER BY seed::VARCHAR) AS seeds,
        string_agg(DISTINCT train_dataset, ', ' ORDER BY train_dataset) AS train_datasets
 FROM runs
-WHERE kind = 'trained'
+WHERE kind = 'trained' AND arm_id IS NULL
 GROUP BY arch, config_name
 ORDER BY arch, config_name

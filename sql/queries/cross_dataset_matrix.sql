@@ -1,5 +1,6 @@
 -- name: cross_dataset_matrix
--- description: The cross-dataset matrix: one row per (model, tested dataset) with image-level accuracy,
+-- description: The cross-dataset matrix: one row per (model, tested dataset; models trained on whole training
+--   parts, not on an intervention's arms) with image-level accuracy,
 --   per-class accuracies, AUC (fake = positive) and their 95% bootstrap intervals, on the test part of
 --   each dataset. model is the training dataset of a trained run, or 'imported: FILE' for imported
 --   weights (kind 'imported': train_dataset and seed are NULL); in_domain marks the diagonal;
@@ -26,6 +27,6 @@ SELECT r.kind, r.arch,
 FROM metrics AS m
 JOIN runs AS r USING (run_id)
 JOIN evaluations AS e ON e.run_id = m.run_id AND e.dataset = m.dataset AND e.part = m.part
-WHERE r.kind IN ('trained', 'imported') AND r.status = 'complete' AND m.level = 'image' AND m.part = $metric_part
+WHERE r.kind IN ('trained', 'imported') AND r.status = 'complete' AND r.arm_id IS NULL AND m.level = 'image' AND m.part = $metric_part
 GROUP BY r.kind, r.arch, r.train_dataset, r.config, r.seed, m.dataset, r.learned, r.run_id
 ORDER BY r.kind DESC, r.arch, model, r.seed, m.dataset

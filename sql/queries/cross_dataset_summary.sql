@@ -22,7 +22,7 @@ WITH cells AS (
            max(m.n) FILTER (WHERE m.metric = 'accuracy') AS n_images
     FROM metrics AS m
     JOIN runs AS r USING (run_id)
-    WHERE r.kind IN ('trained', 'imported') AND r.status = 'complete' AND m.level = 'image' AND m.part = $metric_part
+    WHERE r.kind IN ('trained', 'imported') AND r.status = 'complete' AND r.arm_id IS NULL AND m.level = 'image' AND m.part = $metric_part
     GROUP BY ALL
 ),
 leakage AS (  -- each in-domain cell's distinct training splits and the leakage of their test parts

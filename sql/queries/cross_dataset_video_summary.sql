@@ -14,7 +14,7 @@ WITH cells AS (
            max(m.n) FILTER (WHERE m.level = 'video' AND m.metric = 'accuracy') AS n_videos
     FROM metrics AS m
     JOIN runs AS r USING (run_id)
-    WHERE r.kind = 'trained' AND r.status = 'complete' AND m.level IN ('video', 'video_median') AND m.part = $metric_part
+    WHERE r.kind = 'trained' AND r.status = 'complete' AND r.arm_id IS NULL AND m.level IN ('video', 'video_median') AND m.part = $metric_part
     GROUP BY ALL
 )
 SELECT arch, train_dataset, test_dataset, train_dataset = test_dataset AS in_domain,
