@@ -96,9 +96,7 @@ def imported_run(store: Store, weights: str, arch: str | None = None) -> str:
             "library_versions": library_versions_json(),
         }])
         with store.transaction():
-            store.con.register("run_row", row)
-            store.execute("model_run_start")
-            store.con.unregister("run_row")
+            store.execute("model_run_start", inputs={"run_row": row})
     return run_id
 
 
@@ -316,10 +314,7 @@ def store_evaluation(store: Store, run: dict[str, Any], dataset: str, part: str,
     predictions = pd.DataFrame(key | {"image_id": chosen["image_id"].astype("int64").to_numpy(), "score_real": scores})
     metrics = metrics.assign(**key).astype({"n": "int64"})
     with store.transaction():
-        for name, frame in (("evaluation_row", evaluation), ("evaluation_predictions", predictions), ("evaluation_metrics", metrics)):
-            store.con.register(name, frame)
-        store.execute("model_evaluation_insert")
-        for name in ("evaluation_row", "evaluation_predictions", "evaluation_metrics"):
-            store.con.unregister(name)
+        store.execute("model_evaluation_insert", inputs={"evaluation_row": evaluation, "evaluation_predictions": predictions,
+                                                         "evaluation_metrics": metrics})
     values = dict(zip(metrics.loc[metrics["level"] == "image", "metric"], metrics.loc[metrics["level"] == "image", "value"], strict=True))
     return Evaluated(run["run_id"], dataset, part, len(chosen), values["accuracy"], values["auc"], False)

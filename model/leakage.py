@@ -128,13 +128,8 @@ def write_leakage(store: Store, leakage: pd.DataFrame, leaks: pd.DataFrame) -> N
     """Store a split's leakage check (replacing an earlier one); call inside a transaction."""
     if leakage.empty:
         return
-    store.con.register("leakage_rows", leakage)
-    store.con.register("leak_rows", leaks.astype({"image_id": "int64", "match_image_id": "int64"}))
-    try:
-        store.execute("model_split_leakage_insert")
-    finally:
-        store.con.unregister("leakage_rows")
-        store.con.unregister("leak_rows")
+    store.execute("model_split_leakage_insert", inputs={
+        "leakage_rows": leakage, "leak_rows": leaks.astype({"image_id": "int64", "match_image_id": "int64"})})
 
 
 def stored_leakage(store: Store, split_id: str, images: pd.DataFrame, members: pd.DataFrame,

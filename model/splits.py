@@ -287,11 +287,7 @@ def dataset_split(store: Store, dataset: str, settings: SplitSettings | None = N
     }]).astype({"group_source": "object"})
     leakage, leaks = check_leakage(split_id, images, members, settings.strategy)
     with store.transaction():
-        store.con.register("split_row", row)
-        store.con.register("split_rows", members)
-        store.execute("model_split_insert")
-        store.con.unregister("split_row")
-        store.con.unregister("split_rows")
+        store.execute("model_split_insert", inputs={"split_row": row, "split_rows": members})
         write_leakage(store, leakage, leaks)
     return Split(split_id, dataset, settings, members, leakage)
 

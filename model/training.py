@@ -335,9 +335,7 @@ def start_run(store: Store, plan: RunPlan) -> None:
         "library_versions": library_versions_json(), "claimed_by": this_process(),
     }])
     with store.transaction():
-        store.con.register("run_row", run_row)
-        store.execute("model_run_start")
-        store.con.unregister("run_row")
+        store.execute("model_run_start", inputs={"run_row": run_row})
         if plan.set_partition or store.query("partition_get", dataset=plan.dataset).empty:
             store.execute("partition_set", dataset=plan.dataset, split_id=plan.split.split_id, registered_by="train")
 
@@ -403,15 +401,13 @@ def record_fitted(store: Store, fitted: Fitted, path: Path) -> None:
     if not stored.empty and stored["status"].iloc[0] == "complete":
         return
     with store.transaction():
-        store.con.register("run_history_rows", fitted.history.assign(run_id=run_id))
-        store.execute("model_run_history_insert")
+        store.execute("model_run_history_insert", inputs={"run_history_rows": fitted.history.assign(run_id=run_id)})
         check = fitted.result.learning
         store.execute("model_run_complete", run_id=run_id, weights_path=str(path.resolve()),
                       weights_sha256=file_sha256(path), train_seconds=fitted.seconds,
                       epochs_run=fitted.result.epochs_run, images_per_second=fitted.result.images_per_second,
                       learned=check.learned, learned_auc=check.auc, learned_ci_low=check.ci_low,
                       learned_ci_high=check.ci_high, learned_reason=check.reason)
-        store.con.unregister("run_history_rows")
     (_runs_folder(store.path) / f"{run_id}.pending.json").unlink(missing_ok=True)
 
 

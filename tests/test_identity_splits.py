@@ -36,13 +36,10 @@ def _store_descriptors(store, dataset: str, people: int = PEOPLE, skip: int = 0,
         "content_hash": measured["content_hash"].to_numpy(),
         "descriptor": [list(centres[p] + rng.normal(scale=0.1 / np.sqrt(256), size=128)) for p in person[person >= 0]],
         "extractor_version": identity.VERSION})
+    rows = rows.astype({"value": "float64", "category": "object", "missing_reason": "object"})
     with store.transaction():
-        store.con.register("traits_rows", rows.astype({"value": "float64", "category": "object", "missing_reason": "object"}))
-        store.con.register("identity_descriptors", descriptors)
-        store.execute("traits_insert_image_traits")
-        store.execute("traits_replace_face_descriptors")
-        store.con.unregister("traits_rows")
-        store.con.unregister("identity_descriptors")
+        store.execute("traits_insert_image_traits", inputs={"traits_rows": rows})
+        store.execute("traits_replace_face_descriptors", inputs={"traits_rows": rows, "identity_descriptors": descriptors})
     return person
 
 

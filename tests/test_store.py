@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 import duckdb
+import pandas as pd
 import pytest
 
 from dsanalysis.errors import StoreInUseError, UserError
@@ -143,6 +144,44 @@ def test_query_header_parsing():
         query.bind({"who": "x", "nope": "1"})
     with pytest.raises(UserError, match="must be INTEGER"):
         query.bind({"who": "x", "limit_rows": "many"})
+
+
+def test_a_statement_gets_exactly_its_declared_inputs_for_itself_only(store_path):
+    run = pd.DataFrame([{"run_id": "r1", "kind": "imported", "arch": "meso4", "config_name": "imported", "config": "{}",
+                         "status": "complete", "package_version": "test"}])
+    with open_store(store_path) as store:
+        with pytest.raises(ValueError, match="'model_run_start' needs input 'run_row'"):
+            store.execute("model_run_start")
+        with pytest.raises(ValueError, match="'model_run_start' declares no input 'runs_row'"):
+            store.execute("model_run_start", inputs={"run_row": run, "runs_row": run})
+        with pytest.raises(ValueError, match="'datasets' declares no input 'run_row' \\(inputs: none\\)"):
+            store.query("datasets", inputs={"run_row": run})
+        with store.transaction():
+            store.execute("model_run_start", inputs={"run_row": run})
+        assert store.query("model_run_get", run_id="r1")["status"].tolist() == ["complete"]
+        with pytest.raises(duckdb.CatalogException):  # registered for the statement only
+            store.con.execute("SELECT * FROM run_row")
+        with pytest.raises(duckdb.Error), store.transaction():  # a failing statement unregisters its inputs too
+            store.execute("model_run_start", inputs={"run_row": run.assign(no_such_column=1)})
+        with pytest.raises(duckdb.CatalogException):
+            store.con.execute("SELECT * FROM run_row")
+    with pytest.raises(ValueError, match="no parameter may be called 'inputs'"):
+        parse_query("-- name: q\n-- description: d\n-- param: inputs VARCHAR  x\nSELECT $inputs", "internal", "q.sql")
+    with pytest.raises(ValueError, match="a listed query reads only the store"):
+        parse_query("-- name: q\n-- description: d\n-- input: rows  x\nSELECT * FROM rows", "query", "q.sql")
+
+
+def test_every_statement_declares_the_frames_it_reads_and_reads_what_it_declares(store_path):
+    with open_store(store_path) as store:
+        stored = {r[0] for r in store.con.execute(
+            "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()").fetchall()}
+    relation = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)\b(?!\s*\()", re.IGNORECASE)
+    for query in all_queries().values():
+        sql = re.sub(r"--[^\n]*", "", query.sql)
+        local = set(re.findall(r"\b(\w+)\s+AS\s*\(", sql)) | set(re.findall(r"TEMP\s+TABLE\s+(\w+)", sql))
+        declared = {i.name for i in query.inputs}
+        assert set(relation.findall(sql)) - stored - local - declared == set(), query.name
+        assert all(re.search(rf"\b{name}\b", sql) for name in declared), query.name
 
 
 def test_a_command_waits_for_a_store_another_process_holds_briefly(store_path, tmp_path, cli, monkeypatch):

@@ -7,7 +7,6 @@ itself gets a row in ``sources`` with its status.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
@@ -16,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from dsanalysis import __version__
@@ -429,24 +427,18 @@ def ingest_dataset(
             )
             if cropping:
                 store.execute("ingest_insert_crop_settings", settings_key=crop.key, settings=crop.to_json())
-            store.con.register("ingest_sources", sources_frame)
             store.execute("ingest_delete_sources", dataset=name)
-            store.execute("ingest_insert_sources")
-            store.con.unregister("ingest_sources")
+            store.execute("ingest_insert_sources", inputs={"ingest_sources": sources_frame})
             if registered is not None and (stale_ids or summary.new or summary.changed or summary.removed):
                 summary.notes.extend(_invalidate(store, name, stale_ids, bool(summary.new or summary.changed
                                                                                or summary.removed)))
-            store.con.register("ingest_drop", pd.DataFrame({"image_id": pd.Series(drop_ids, dtype="int64")}))
-            store.execute("ingest_delete_images")
+            store.execute("ingest_delete_images", inputs={"ingest_drop": pd.DataFrame({"image_id": pd.Series(drop_ids, dtype="int64")})})
             frame = pd.DataFrame([r for r, _ in rows], columns=[c for c in IMAGE_COLUMNS if c != "dataset"])
             frame["dataset"] = name
             frame = _typed_image_frame(frame)
-            store.con.register("ingest_rows", frame)
-            store.con.register("ingest_attributes", pd.DataFrame(attribute_rows, columns=["image_id", "name", "value"])
-                               .astype({"image_id": "int64", "name": "object", "value": "object"}))
-            store.execute("ingest_insert_images")
-            for view in ("ingest_drop", "ingest_rows", "ingest_attributes"):
-                store.con.unregister(view)
+            attributes = pd.DataFrame(attribute_rows, columns=["image_id", "name", "value"]).astype(
+                {"image_id": "int64", "name": "object", "value": "object"})
+            store.execute("ingest_insert_images", inputs={"ingest_rows": frame, "ingest_attributes": attributes})
             if cap_changed:  # images the new cap leaves out are as good as removed for what was computed from them
                 left_out = sorted(used_before - set(store.query("usable_images", dataset=name)["image_id"]))
                 summary.notes.append(f"the cap changed from {_cap_words(stored_cap)} to {_cap_words(cap)}")
@@ -479,17 +471,11 @@ def _invalidate(store: Store, name: str, stale_ids: list[int], images_changed: b
     """Drop what was computed from images that are gone or relabelled (``ingest_invalidate``), inside the
     caller's transaction; returns notes saying what became stale and what to rerun."""
     reason = f"stale: {len(stale_ids)} image(s) of {name} it was split from were {why} at re-ingest; train again"
-    store.con.register("ingest_stale", pd.DataFrame({"image_id": pd.Series(stale_ids, dtype="int64")}))
-    store.con.register("ingest_stale_context", pd.DataFrame([{"dataset": name, "reason": reason,
-                                                              "images_changed": images_changed}]))
-    try:
-        counts = store.query("ingest_stale_counts", dataset=name).iloc[0]
-        traits = store.con.execute("SELECT count(*) FROM dataset_traits WHERE dataset = ?", [name]).fetchone()[0]
-        store.execute("ingest_invalidate")
-    finally:
-        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even this; the error above matters
-            store.con.unregister("ingest_stale")
-            store.con.unregister("ingest_stale_context")
+    stale = pd.DataFrame({"image_id": pd.Series(stale_ids, dtype="int64")})
+    counts = store.query("ingest_stale_counts", inputs={"ingest_stale": stale}, dataset=name).iloc[0]
+    traits = store.con.execute("SELECT count(*) FROM dataset_traits WHERE dataset = ?", [name]).fetchone()[0]
+    store.execute("ingest_invalidate", inputs={"ingest_stale": stale, "ingest_stale_context": pd.DataFrame(
+        [{"dataset": name, "reason": reason, "images_changed": images_changed}])})
     notes = []
     if counts["splits"]:
         notes.append(f"{int(counts['splits'])} split(s) held images that were {why}: dropped"

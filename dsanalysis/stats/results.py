@@ -55,13 +55,9 @@ def save_analysis(store: Store, name: str, params: dict, seed: int, inputs: dict
         store.execute("analysis_delete_results", analysis_id=analysis_id)
         store.execute("analysis_delete", analysis_id=analysis_id)
         store.execute("analysis_insert", analysis_id=analysis_id, analysis_name=name, params=json.dumps(params, sort_keys=True, default=str),
-                      seed=int(seed), inputs=json.dumps(inputs, sort_keys=True), package_version=__version__,
+                      seed=int(seed), input_summary=json.dumps(inputs, sort_keys=True), package_version=__version__,
                       library_versions=library_versions_json())
-        store.con.register("analysis_cells", cells)
-        try:
-            store.execute("analysis_insert_results")
-        finally:
-            store.con.unregister("analysis_cells")
+        store.execute("analysis_insert_results", inputs={"analysis_cells": cells})
     return analysis_id
 
 

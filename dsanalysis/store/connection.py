@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import pandas as pd
 
 from dsanalysis import __version__
 from dsanalysis.errors import StoreInUseError, UserError
-from dsanalysis.store.queries import migrations, run_query, schema_sql
+from dsanalysis.store.queries import get_query, migrations, schema_sql
 
 # Never fetch DuckDB extensions at run time: users behind firewalls have no internet.
 _CONFIG = {"autoinstall_known_extensions": False}
@@ -163,18 +163,50 @@ class Store:
         self.con.execute("SET lock_configuration = true")
 
     # -- queries --------------------------------------------------------------------------------
-    def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run the named query ``name`` with bound parameters and return its rows."""
-        return run_query(self.con, name, **params).df()
+    def query(self, name: str, /, *, inputs: Mapping[str, pd.DataFrame] | None = None, **params: Any) -> pd.DataFrame:
+        """Run the named query ``name`` with bound parameters (and its declared ``inputs``, see
+        :meth:`execute`) and return its rows."""
+        with self._run(name, inputs, params) as cursor:
+            return cursor.df()
 
-    def query_arrays(self, name: str, **params: Any) -> dict[str, np.ndarray]:
+    def query_arrays(self, name: str, /, *, inputs: Mapping[str, pd.DataFrame] | None = None,
+                     **params: Any) -> dict[str, np.ndarray]:
         """Run the named query and return its columns as NumPy arrays (no per-row Python objects:
         for numeric results of millions of rows)."""
-        return {column: np.asarray(values) for column, values in run_query(self.con, name, **params).fetchnumpy().items()}
+        with self._run(name, inputs, params) as cursor:
+            return {column: np.asarray(values) for column, values in cursor.fetchnumpy().items()}
 
-    def execute(self, name: str, **params: Any) -> None:
-        """Run the named statement ``name`` (a write); call inside :meth:`transaction`."""
-        run_query(self.con, name, **params)
+    def execute(self, name: str, /, *, inputs: Mapping[str, pd.DataFrame] | None = None, **params: Any) -> None:
+        """Run the named statement ``name`` (a write); call inside :meth:`transaction`.
+
+        ``inputs`` are the DataFrames the statement declares with ``-- input: NAME`` in its header, by
+        name: each is registered as the relation NAME for this statement only (unregistered after it,
+        also when it fails). A declared input missing, or one the statement does not declare, is a
+        ValueError naming it.
+        """
+        with self._run(name, inputs, params):
+            pass
+
+    @contextlib.contextmanager
+    def _run(self, name: str, inputs: Mapping[str, pd.DataFrame] | None,
+             params: dict[str, Any]) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Register the statement's inputs, execute it and yield the cursor; unregister them on leaving."""
+        named = get_query(name)
+        given = dict(inputs or {})
+        named.check_inputs(given)
+        bound = named.bind(params)
+        if hasattr(self.con, "complete"):  # DuckDB >= 2 refuses to register while a read is left half-fetched
+            self.con.complete()
+        registered = []
+        try:
+            for input_name, frame in given.items():
+                self.con.register(input_name, frame)
+                registered.append(input_name)
+            yield self.con.execute(named.sql, bound)
+        finally:
+            for input_name in registered:
+                with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses even this; its error matters
+                    self.con.unregister(input_name)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

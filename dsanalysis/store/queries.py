@@ -8,7 +8,10 @@ or ``sql/internal`` (the package's own reads and writes), with a header that nam
     SELECT ... WHERE dataset = $dataset LIMIT $limit_rows
 
 Python code calls a query by name and binds values as DuckDB parameters; values are never
-formatted into SQL text.
+formatted into SQL text. An internal statement that reads DataFrames the caller passes declares
+each with ``-- input: NAME  meaning`` and reads it as the relation NAME; the caller passes them by
+name (``store.execute("model_run_start", inputs={"run_row": frame})``), and the store registers
+them for that statement only (:meth:`dsanalysis.store.Store.execute`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,8 +31,11 @@ from dsanalysis.errors import UserError
 #: default of a parameter declared without ``= value``: the caller must bind it
 REQUIRED = object()
 _PARAM_TYPES = {"VARCHAR": str, "INTEGER": int, "BIGINT": int, "DOUBLE": float, "BOOLEAN": bool}
-_HEADER = re.compile(r"^--\s*(name|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^--\s*(name|description|param|input):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)(?:\s*=\s*(\S+))?\s*(.*)$")
+_INPUT = re.compile(r"^(\w+)\s+(\S.*)$")
+#: the keyword that passes a statement's inputs (Store.query/execute): no parameter may take its name
+INPUTS_KEYWORD = "inputs"
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,32 @@ class QueryParam:
 
 
 @dataclass(frozen=True)
+class QueryInput:
+    """A DataFrame the statement reads as the relation ``name``, passed by the caller."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     description: str
     sql: str
     kind: str  # 'query' (listed for users, read-only) or 'internal' (the package's own SQL)
     params: tuple[QueryParam, ...] = field(default_factory=tuple)
+    inputs: tuple[QueryInput, ...] = field(default_factory=tuple)
+
+    def check_inputs(self, given: Mapping[str, Any]) -> None:
+        """Refuse (ValueError, naming it) an input the statement does not declare or a declared one not given."""
+        declared = {i.name: i for i in self.inputs}
+        for name in given:
+            if name not in declared:
+                raise ValueError(f"statement {self.name!r} declares no input {name!r} "
+                                 f"(inputs: {', '.join(declared) or 'none'})")
+        for name, declaration in declared.items():
+            if name not in given:
+                raise ValueError(f"statement {self.name!r} needs input {name!r}: {declaration.description}")
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Parameter values for DuckDB: declared defaults, overridden by ``values``."""
@@ -91,6 +118,7 @@ def parse_query(text: str, kind: str, source: str) -> NamedQuery:
     name = None
     description: list[str] = []
     params: list[QueryParam] = []
+    inputs: list[QueryInput] = []
     body: list[str] = []
     in_header = True
     for line in text.splitlines():
@@ -101,6 +129,11 @@ def parse_query(text: str, kind: str, source: str) -> NamedQuery:
                 name = value.strip()
             elif key == "description":
                 description.append(value.strip())
+            elif key == "input":
+                declared = _INPUT.match(value.strip())
+                if not declared:
+                    raise ValueError(f"{source}: bad input declaration {value!r} (NAME  meaning)")
+                inputs.append(QueryInput(declared.group(1), declared.group(2).strip()))
             else:
                 param = _PARAM.match(value.strip())
                 if not param or param.group(2).upper() not in _PARAM_TYPES:
@@ -118,7 +151,12 @@ def parse_query(text: str, kind: str, source: str) -> NamedQuery:
             body.append(line)
     if not name:
         raise ValueError(f"{source}: missing '-- name:' header")
-    return NamedQuery(name, " ".join(d for d in description if d), "\n".join(body).strip(), kind, tuple(params))
+    if any(p.name == INPUTS_KEYWORD for p in params):
+        raise ValueError(f"{source}: no parameter may be called {INPUTS_KEYWORD!r} (the keyword that passes inputs)")
+    if inputs and kind == "query":
+        raise ValueError(f"{source}: a listed query reads only the store; inputs are for internal statements")
+    return NamedQuery(name, " ".join(d for d in description if d), "\n".join(body).strip(), kind, tuple(params),
+                      tuple(inputs))
 
 
 @cache

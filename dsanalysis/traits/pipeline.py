@@ -98,26 +98,16 @@ def _write_rows(store: Store, rows: list[Row], descriptors: list[identity_module
     """Store image_traits rows, and with ``descriptors`` the face descriptors of the identity rows' images, at once."""
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS).astype({"value": "float64"})
     with store.transaction():
-        store.con.register("traits_rows", frame)
-        try:
-            store.execute("traits_insert_image_traits")
-            if descriptors is not None:
-                store.con.register("identity_descriptors", pd.DataFrame(
-                    descriptors, columns=["content_hash", "descriptor", "extractor_version"]))
-                store.execute("traits_replace_face_descriptors")
-        finally:
-            store.con.unregister("traits_rows")
-            if descriptors is not None:
-                store.con.unregister("identity_descriptors")
+        store.execute("traits_insert_image_traits", inputs={"traits_rows": frame})
+        if descriptors is not None:
+            store.execute("traits_replace_face_descriptors", inputs={"traits_rows": frame, "identity_descriptors": pd.DataFrame(
+                descriptors, columns=["content_hash", "descriptor", "extractor_version"])})
 
 
 def _with_face_boxes(store: Store, items: list[tuple[str, str]]) -> list[tuple[str, str, tuple[float, ...] | None]]:
     """(content_hash, path, the stored primary-face box (x, y, width, height) or None) for each (content_hash, path)."""
-    store.con.register("traits_hashes", pd.DataFrame({"content_hash": [h for h, _ in items]}))
-    try:
-        boxes = store.query("traits_face_boxes").set_index("content_hash")
-    finally:
-        store.con.unregister("traits_hashes")
+    boxes = store.query("traits_face_boxes", inputs={"traits_hashes": pd.DataFrame({"content_hash": [h for h, _ in items]})}
+                        ).set_index("content_hash")
     out = []
     for content_hash, path in items:
         box = boxes.loc[content_hash] if content_hash in boxes.index else None
@@ -546,13 +536,8 @@ def run_traits(store: Store, datasets: Sequence[str] | None = None, *, extractor
         for view, frame, statement in (("traits_dataset_rows", dataset_table, "traits_replace_dataset_traits"),
                                        ("traits_pair_rows", pairs, "traits_replace_pair_traits"),
                                        ("traits_embedding_rows", embedding_table, "traits_replace_embeddings")):
-            if frame.empty:
-                continue
-            store.con.register(view, frame)
-            try:
-                store.execute(statement)
-            finally:
-                store.con.unregister(view)
+            if not frame.empty:
+                store.execute(statement, inputs={view: frame})
     summary.dataset_rows, summary.pair_rows, summary.embedding_rows = len(dataset_table), len(pairs), len(embedding_table)
     # the audit covers every registered dataset, not only this run's: its newest copy is the whole picture
     registered, every_image = _images(store, None)

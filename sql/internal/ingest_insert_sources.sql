@@ -1,3 +1,4 @@
 -- name: ingest_insert_sources
--- description: Insert the sources rows of the registered frame ingest_sources.
+-- description: Insert the sources rows of ingest_sources.
+-- input: ingest_sources  sources rows
 INSERT INTO sources BY NAME SELECT * FROM ingest_sources

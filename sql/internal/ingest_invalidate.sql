@@ -1,12 +1,13 @@
 -- name: ingest_invalidate
--- description: Drop what was computed from the images in the registered frame ingest_stale(image_id) (removed,
---   changed or relabelled at re-ingest), so nothing refers to an image that is gone: splits holding them (and a
---   partition that is one of them), evaluations that scored them or were made by runs trained on those splits
---   (predictions, metrics), the embeddings of those images; runs trained on those splits become 'stale' (their
---   weights and history are kept, with the reason). Also the dataset's traits and pair traits, and every
---   analysis whose inputs include the dataset, when its images changed at all. Inputs: the registered frames
---   ingest_stale(image_id) and ingest_stale_context(dataset, reason: why runs became stale, images_changed:
---   whether any image of the dataset was added, changed or removed); one script, so no bound parameters.
+-- description: Drop what was computed from the images in ingest_stale (removed, changed or relabelled at
+--   re-ingest), so nothing refers to an image that is gone: splits holding them (and a partition that is one of
+--   them), evaluations that scored them or were made by runs trained on those splits (predictions, metrics), the
+--   embeddings of those images; runs trained on those splits become 'stale' (their weights and history are kept,
+--   with the reason). Also the dataset's traits and pair traits, and every analysis whose inputs include the
+--   dataset, when its images changed at all. One script, so no bound parameters: ingest_stale_context says
+--   what a parameter would.
+-- input: ingest_stale  image_id
+-- input: ingest_stale_context  one row: dataset, reason (why runs became stale), images_changed (any image changed)
 CREATE OR REPLACE TEMP TABLE stale_splits AS
     SELECT DISTINCT split_id FROM split_members WHERE image_id IN (SELECT image_id FROM ingest_stale);
 CREATE OR REPLACE TEMP TABLE stale_runs AS

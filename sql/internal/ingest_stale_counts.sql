@@ -1,7 +1,8 @@
 -- name: ingest_stale_counts
--- description: What was computed from the images in the registered frame ingest_stale(image_id) (removed, changed
---   or relabelled at re-ingest): splits holding them, runs trained on those splits, evaluations that scored them
---   or were made by those runs, and analyses whose inputs include the dataset.
+-- description: What was computed from the images in ingest_stale (removed, changed or relabelled at re-ingest):
+--   splits holding them, runs trained on those splits, evaluations that scored them or were made by those runs,
+--   and analyses whose inputs include the dataset.
+-- input: ingest_stale  image_id
 -- param: dataset VARCHAR  the re-ingested dataset
 WITH stale_splits AS (
     SELECT DISTINCT split_id FROM split_members WHERE image_id IN (SELECT image_id FROM ingest_stale)

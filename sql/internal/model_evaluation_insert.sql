@@ -1,6 +1,9 @@
 -- name: model_evaluation_insert
--- description: Replace one evaluation (run, dataset, part) with the registered frames
---   evaluation_row, evaluation_predictions and evaluation_metrics.
+-- description: Replace one evaluation (run, dataset, part) with evaluation_row, evaluation_predictions
+--   and evaluation_metrics.
+-- input: evaluation_row  one evaluations row without evaluated_at
+-- input: evaluation_predictions  predictions rows
+-- input: evaluation_metrics  metrics rows
 DELETE FROM predictions AS t WHERE EXISTS (
     SELECT 1 FROM evaluation_row AS e WHERE e.run_id = t.run_id AND e.dataset = t.dataset AND e.part = t.part);
 DELETE FROM metrics AS t WHERE EXISTS (

@@ -1,5 +1,6 @@
 -- name: traits_face_boxes
--- description: Stored primary-face boxes (pixels) of the content hashes in the registered frame traits_hashes(content_hash).
+-- description: Stored primary-face boxes (pixels) of the content hashes in traits_hashes.
+-- input: traits_hashes  content_hash
 SELECT t.content_hash,
        max(t.value) FILTER (WHERE t.trait = 'face_box_x') AS x,
        max(t.value) FILTER (WHERE t.trait = 'face_box_y') AS y,

@@ -60,8 +60,7 @@ def step_costs(store_path: Path, count: int = 64) -> dict[str, float]:
 
     with open_store(store_path, read_only=True) as store:
         images = store.query("usable_images", dataset="mesonet").head(count)
-        store.con.register("traits_hashes", images[["content_hash"]])
-        boxes = store.query("traits_face_boxes").set_index("content_hash")
+        boxes = store.query("traits_face_boxes", inputs={"traits_hashes": images[["content_hash"]]}).set_index("content_hash")
     items = [(path, tuple(boxes.loc[h])) for path, h in zip(images["path"], images["content_hash"], strict=True)
              if h in boxes.index and boxes.loc[h].notna().all()]
     started = time.perf_counter()
