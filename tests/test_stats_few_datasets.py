@@ -78,6 +78,7 @@ def test_in_domain_subgroup_figure_is_chosen_among_in_domain_gaps(store_path):
     from dsanalysis.figures.study import subgroup_figures
     from dsanalysis.figures.style import FigureStyle
     from dsanalysis.stats.results import save_analysis
+    from dsanalysis.stats.tables import SUBGROUP_GAPS, SUBGROUP_METRICS
 
     metrics = pd.DataFrame([{"train_dataset": "a", "eval_dataset": e, "attribute": attribute, "subgroup": g, "n": 50,
                              "metric": "accuracy", "value": v, "ci_low": v - 0.1, "ci_high": v + 0.1, "note": ""}
@@ -87,7 +88,9 @@ def test_in_domain_subgroup_figure_is_chosen_among_in_domain_gaps(store_path):
                          "metric": "accuracy", "gap": [0.1, 0.05, 0.3], "p_value": [0.3, 0.5, 0.001],
                          "in_domain": [True, True, False]})
     with open_store(store_path) as store:
-        save_analysis(store, "subgroups", {}, 0, {"fingerprint": "x"}, {"subgroup_metrics": metrics, "subgroup_gaps": gaps})
+        save_analysis(store, "subgroups", {}, 0, {"fingerprint": "x"},  # the declared columns, the rest missing
+                      {"subgroup_metrics": metrics.reindex(columns=SUBGROUP_METRICS.names),
+                       "subgroup_gaps": gaps.reindex(columns=SUBGROUP_GAPS.names)})
         figures = subgroup_figures(store, FigureStyle())
     assert list(figures) == ["subgroups_skin"]
 

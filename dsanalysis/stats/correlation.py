@@ -18,10 +18,10 @@ from scipy import stats
 
 from dsanalysis.detection_metrics import percentile_interval
 from dsanalysis.stats.multiple import benjamini_hochberg
+from dsanalysis.stats import tables
 
 METHODS = ("pearson", "spearman", "kendall")
-COLUMNS = ["trait", "method", "n", "r", "ci_low", "ci_high", "p_value", "p_permutation", "q_value",
-           "critical_r", "min_detectable_r", "note"]
+COLUMNS = tables.TRAIT_CORRELATIONS.names
 #: exact enumeration of all orderings up to this many units (7! = 5040), Monte Carlo above
 EXACT_PERMUTATION_MAX_N = 7
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dsanalysis.stats import tables
+
 #: traits drawn against the generalization score when no correlation can rank them (n < 3)
 KEY_TRAITS = ("descriptor_vendi_score", "ita_category.entropy", "near_duplicate_rate", "jpeg_quality.mean")
 #: the score of a detector that guesses: accuracy and AUC on a balanced test set
@@ -60,7 +62,7 @@ def linear_fit_band(frame: pd.DataFrame, x: str, y: str, *, confidence: float = 
             raise ValueError(f"fit frame has no column {name!r}")
     data = frame[[x, y]].astype(float).dropna()
     if len(data) < 3 or data[x].nunique() < 2:
-        return pd.DataFrame(columns=["x", "fit", "ci_low", "ci_high"])
+        return pd.DataFrame(columns=tables.TRAIT_FITS.without("trait"))
     model = sm.OLS(data[y].to_numpy(), sm.add_constant(data[x].to_numpy())).fit()
     grid = np.linspace(data[x].min(), data[x].max(), n_points)
     prediction = model.get_prediction(sm.add_constant(grid)).summary_frame(alpha=1 - confidence)
@@ -99,11 +101,11 @@ def trait_scatter(traits: pd.DataFrame, scores: pd.DataFrame, correlations: pd.D
         chosen = [t for t in KEY_TRAITS if t in set(merged["trait"])][:leading]
     points = merged[merged["trait"].isin(chosen)].rename(columns={"value": "trait_value"})
     points = points.assign(order=points["trait"].map({t: i for i, t in enumerate(chosen)})).sort_values(["order", "dataset"])
-    points = points[["trait", "dataset", "trait_value", "score"]].reset_index(drop=True)
+    points = points[tables.TRAIT_POINTS.names].reset_index(drop=True)
     at_chance = chance_level_note(scores, chance) != ""
     fits = [] if at_chance else [linear_fit_band(part, "trait_value", "score", confidence=confidence).assign(trait=trait)
                                  for trait, part in points.groupby("trait", sort=False)]
     fits = [f for f in fits if not f.empty]
-    fit_frame = pd.concat(fits, ignore_index=True)[["trait", "x", "fit", "ci_low", "ci_high"]] if fits else \
-        pd.DataFrame(columns=["trait", "x", "fit", "ci_low", "ci_high"])
+    fit_frame = pd.concat(fits, ignore_index=True)[tables.TRAIT_FITS.names] if fits else \
+        pd.DataFrame(columns=tables.TRAIT_FITS.names)
     return points, fit_frame

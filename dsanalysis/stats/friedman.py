@@ -15,14 +15,12 @@ import pandas as pd
 from scipy import stats
 
 from dsanalysis.stats.multiple import holm
+from dsanalysis.stats import tables
 
-FRIEDMAN_COLUMNS = ["n_blocks", "n_treatments", "n_blocks_dropped", "statistic", "df", "p_value",
-                    "iman_davenport_f", "iman_davenport_p", "kendall_w", "note"]
-RANK_COLUMNS = ["treatment", "mean_rank", "mean_score", "n_blocks"]
-PAIRWISE_COLUMNS = ["treatment_a", "treatment_b", "n_blocks", "mean_rank_a", "mean_rank_b", "rank_difference",
-                    "critical_difference", "nemenyi_p", "nemenyi_significant", "mean_difference",
-                    "median_difference", "wilcoxon_statistic", "wilcoxon_p", "wilcoxon_p_holm",
-                    "rank_biserial", "note"]
+# the stored tables (dsanalysis/stats/tables.py) lead with the metric
+FRIEDMAN_COLUMNS = tables.FRIEDMAN.without("metric")
+RANK_COLUMNS = tables.MEAN_RANKS.without("metric")
+PAIRWISE_COLUMNS = tables.PAIRWISE.without("metric")
 
 
 def block_matrix(data: pd.DataFrame, blocks: list[str], treatment: str, value: str) -> tuple[pd.DataFrame, int]:

@@ -17,9 +17,9 @@ import pandas as pd
 from scipy import stats
 
 from dsanalysis.stats.collinearity import standardize, variance_inflation
+from dsanalysis.stats import tables
 
-COLUMNS = ["term", "odds_ratio", "ci_low", "ci_high", "coefficient", "std_error", "p_value", "predictor_sd",
-           "vif", "n_rows", "n_clusters", "note"]
+COLUMNS = tables.IMAGE_ODDS_RATIOS.names
 
 
 def image_odds_ratios(

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from dsanalysis.stats.ranking import dataset_scores
+from dsanalysis.stats import tables
 
 LEARNED_COLUMNS = ["train_dataset", "n_runs", "n_learned", "n_not_learned", "n_learned_unknown"]
-SENSITIVITY_COLUMNS = ["metric", "scope", "train_dataset", "estimate_all", "rank_all", "estimate_learned", "rank_learned",
-                       "n_runs", "n_learned"]
+SENSITIVITY_COLUMNS = tables.LEARNED_SENSITIVITY.names
 
 
 def learned_counts(runs: pd.DataFrame, learned: str = "learned") -> pd.DataFrame:

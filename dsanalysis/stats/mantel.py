@@ -14,8 +14,9 @@ import pandas as pd
 from scipy import stats
 
 from dsanalysis.stats.correlation import coefficient_rows
+from dsanalysis.stats import tables
 
-COLUMNS = ["r", "p_value", "n_items", "n_cells", "n_permutations", "exact", "method", "note"]
+COLUMNS = tables.MANTEL.without("trait")  # the stored table leads with the distance trait
 EXACT_MAX_ITEMS = 7
 
 

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-COLUMNS = ["term", "kind", "estimate", "std_error", "ci_low", "ci_high", "p_value", "share", "n_levels", "note"]
+from dsanalysis.stats import tables
+
+COLUMNS = tables.MIXED_MODEL.without("metric")  # the stored table leads with the metric
 #: fewest levels a crossed factor needs to be fitted as a random effect
 MIN_RANDOM_LEVELS = 3
 

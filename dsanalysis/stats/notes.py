@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dsanalysis.stats import tables
+
 #: the kinds of note, with what each says
 NOTE_KINDS = {
     "not_estimable": "something could not be estimated (no data, too few, constant), and why",
@@ -17,7 +19,7 @@ NOTE_KINDS = {
     "sensitivity": "how a result changes on a subset (e.g. only the runs that learned)",
 }
 #: the columns of a notes table, in order
-NOTE_COLUMNS = ["section", "subject", "kind", "message"]
+NOTE_COLUMNS = tables.NOTES.names
 
 Note = tuple[str, str, str, str]  # (section, subject, kind, message)
 

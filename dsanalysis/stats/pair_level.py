@@ -30,9 +30,9 @@ from dsanalysis.stats.collinearity import standardize, variance_inflation
 from dsanalysis.stats.correlation import permutation_orders
 from dsanalysis.stats.mixed import fit_reml
 from dsanalysis.stats.multiple import benjamini_hochberg
+from dsanalysis.stats import tables
 
-COLUMNS = ["model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value", "p_floor", "q_value",
-           "predictor_sd", "vif", "method", "n_cells", "n_datasets", "n_permutations", "note"]
+COLUMNS = tables.PAIR_REGRESSION.names
 #: relative tolerance under which a permuted statistic counts as tying the observed one
 TIE_TOLERANCE = 1e-9
 

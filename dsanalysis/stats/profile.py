@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-COLUMNS = ["trait", "n_top", "n_bottom", "mean_top", "mean_bottom", "difference", "trait_sd",
-           "standardized_difference", "top_datasets", "bottom_datasets", "note"]
+from dsanalysis.stats import tables
+
+COLUMNS = tables.PROFILE.names
 
 
 def top_bottom_profile(

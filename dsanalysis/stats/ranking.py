@@ -28,12 +28,12 @@ import pandas as pd
 
 from dsanalysis.detection_metrics import THRESHOLD, percentile_interval, resample_counts, weighted_auc, weighted_rates
 from dsanalysis.stats.score_matrix import RUN_KEYS, ScoreMatrices, ScoreMatrix
+from dsanalysis.stats import tables
 
 METRICS = ("accuracy", "accuracy_fake", "accuracy_real", "auc")
 CELL_COLUMNS = ["run_id", "train_dataset", "config_name", "seed", "eval_dataset", "metric", "value", "n"]
-SCORE_COLUMNS = ["train_dataset", "metric", "scope", "estimate", "ci_low", "ci_high", "seed_sd", "rank", "n_runs",
-                 "n_seeds", "n_configs", "n_eval_datasets", "note"]
-TRANSFER_COLUMNS = ["train_dataset", "eval_dataset", "metric", "mean", "sd", "min", "max", "n_runs"]
+SCORE_COLUMNS = tables.SCORES.without("n_learned", "n_not_learned")  # the analysis adds the learned counts
+TRANSFER_COLUMNS = tables.TRANSFER.names
 #: smaller class (scored images) below which a cell's AUC replicates are exact: the first-order
 #: expansion's error shrinks like 1/n, and at 50 images a class its interval ends differ from the exact
 #: bootstrap's by about 3% of the interval's width

@@ -29,6 +29,7 @@ import pandas as pd
 
 from dsanalysis.detection_metrics import CHANCE_AUC, is_fake, weighted_auc
 from dsanalysis.stats.notes import note_table
+from dsanalysis.stats import tables
 
 #: separation (AUC of one descriptor as a score) from which a shortcut warning is given
 SHORTCUT_AUC = 0.8
@@ -53,11 +54,7 @@ DESCRIPTOR_NAMES = {
     "high_frequency_share": "high-frequency energy", "noise_sigma": "noise level", "ita_deg": "skin tone (ITA)",
     "ita_category": "skin-tone category",
 }
-SEPARATION_COLUMNS = [
-    "dataset", "descriptor", "name", "origin", "kind", "method", "n_real", "n_fake", "missing_real", "missing_fake",
-    "auc", "direction", "separation", "ci_low", "ci_high", "median_real", "median_fake", "top_real", "top_real_share",
-    "top_fake", "top_fake_share", "threshold", "warning", "note", "message",
-]
+SEPARATION_COLUMNS = tables.SEPARATION.names
 
 
 def auc_interval(auc: float, n_fake: int, n_real: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -310,7 +307,7 @@ def category_shares(data: pd.DataFrame, *, top: int = TOP_CATEGORIES) -> pd.Data
     _check_input(data)
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
-    columns = ["dataset", "descriptor", "category", "n_real", "n_fake", "share_real", "share_fake"]
+    columns = tables.CATEGORIES.names
     part = data[data["kind"] == "categorical"]
     if part.empty:
         return pd.DataFrame(columns=columns)
@@ -350,7 +347,7 @@ def shortcut_headlines(separation: pd.DataFrame, confidence: float = CONFIDENCE)
     DataFrame
         dataset, n_warnings, n_descriptors (with a separation), threshold, max_separation, message.
     """
-    columns = ["dataset", "n_warnings", "n_descriptors", "threshold", "max_separation", "message"]
+    columns = tables.WARNINGS.names
     rows = []
     for dataset, part in separation.groupby("dataset", sort=True):
         warned = part[part["warning"].astype(bool)].sort_values("separation", ascending=False, kind="mergesort")

@@ -14,11 +14,11 @@ import pandas as pd
 
 from dsanalysis.detection_metrics import (THRESHOLD, is_fake, is_real, percentile_interval, resample_counts, weighted_auc,
                                           weighted_rates, wilson_interval)
+from dsanalysis.stats import tables
 
-METRIC_COLUMNS = ["attribute", "subgroup", "n", "n_real", "n_fake", "n_runs", "metric", "value", "ci_low", "ci_high",
-                  "note"]
-GAP_COLUMNS = ["attribute", "metric", "n_subgroups", "best_subgroup", "worst_subgroup", "gap", "random_gap_mean",
-               "random_gap_95", "p_value", "n_random", "n_runs", "note"]
+# per (training, evaluated) dataset; the analysis adds those and in_domain, and the gaps' FDR columns
+METRIC_COLUMNS = tables.SUBGROUP_METRICS.without("train_dataset", "eval_dataset", "in_domain")
+GAP_COLUMNS = tables.SUBGROUP_GAPS.without("train_dataset", "eval_dataset", "q_value", "survives_fdr", "in_domain")
 RATE_METRICS = ("accuracy", "fpr", "fnr")
 #: fewest images of a subgroup for its metrics to be reported (and to take part in gaps)
 MIN_SUBGROUP = 10

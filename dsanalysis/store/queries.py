@@ -12,6 +12,9 @@ formatted into SQL text. An internal statement that reads DataFrames the caller 
 each with ``-- input: NAME  meaning`` and reads it as the relation NAME; the caller passes them by
 name (``store.execute("model_run_start", inputs={"run_row": frame})``), and the store registers
 them for that statement only (:meth:`dsanalysis.store.Store.execute`).
+
+The typed ``analysis_<result>`` queries are not files: they are generated from the declaration of
+each result table (:mod:`dsanalysis.stats.tables`).
 """
 
 from __future__ import annotations
@@ -172,7 +175,13 @@ def all_queries() -> dict[str, NamedQuery]:
             if query.name in found:
                 raise ValueError(f"{folder}/{entry.name}: query name {query.name!r} is used twice")
             found[query.name] = query
-    return found
+    from dsanalysis.stats.tables import result_queries  # generated from the result tables' declarations
+
+    for query in result_queries():
+        if query.name in found:
+            raise ValueError(f"query name {query.name!r} is used by a file and by a result table")
+        found[query.name] = query
+    return dict(sorted(found.items(), key=lambda item: (item[1].kind != "query", item[0])))  # listed ones first, by name
 
 
 def get_query(name: str) -> NamedQuery:
