@@ -137,6 +137,11 @@ class PlannedEvaluation:
         stored_split = None if pd.isna(stored_split) else str(stored_split)
         return stored_split == self.split_id and int(self.stored["n_images"].iloc[0]) == len(self.images)
 
+    @property
+    def resize(self) -> str:
+        """How the run's images reach its input size (:func:`run_resize`): images are decoded once per resize."""
+        return run_resize(self.run)
+
 
 def test_partition(store: Store, dataset: str, *, default_split: SplitSettings | None = None,
                    named: Split | None = None, report: Callable[[str], None] | None = None) -> Split:
@@ -179,6 +184,65 @@ def run_resize(run: dict[str, Any]) -> str:
     return json.loads(run["config"] or "{}").get("resize", "nearest")
 
 
+def plan_evaluation(
+    store: Store,
+    run_ids: list[str],
+    datasets: list[str],
+    *,
+    part: str = "test",
+    default_split: SplitSettings | None = None,
+    split_id: str | None = None,
+    report: Callable[[str], None] | None = None,
+) -> list[PlannedEvaluation]:
+    """The plan step of :func:`evaluate_runs`: check the request before any work, find each dataset's test
+    partition (drawing and registering one with ``default_split`` where there is none), and plan every
+    (dataset, run) in that order (:func:`plan_evaluations`)."""
+    if part not in PARTS:
+        raise UserError(f"--part must be one of {', '.join(PARTS)}, not {part!r}")
+    runs = [stored_run(store, r) for r in run_ids]
+    for dataset in datasets:
+        usable_images(store, dataset)  # unknown or empty dataset: fail before any work
+    named = named_split(store, split_id, datasets) if split_id else None
+    if named is not None and part != "test":
+        raise UserError("--split-id names a test part: use it with --part test")
+    planned = []
+    for dataset in datasets:
+        partition = test_partition(store, dataset, default_split=default_split, named=named, report=report) \
+            if part == "test" else None
+        planned.extend(plan_evaluations(store, runs, dataset, part, partition))
+    return planned
+
+
+def pending_evaluations(plans: list[PlannedEvaluation], *, force: bool = False,
+                        report: Callable[[str], None] | None = None) -> list[PlannedEvaluation]:
+    """The plans to score: those without a current stored evaluation (all of them with ``force``); a stored
+    evaluation of other images (the partition changed) is said and scored again."""
+    pending = []
+    for plan in plans:
+        if plan.current and not force:
+            continue
+        if not plan.stored.empty and not plan.current and report is not None:
+            report(f"{plan.run['run_id']} on {plan.dataset} {plan.part}: the stored evaluation scored other images "
+                   f"(split {plan.stored['split_id'].iloc[0]}); scoring the test part of split {plan.split_id}")
+        pending.append(plan)
+    return pending
+
+
+def record_evaluation(store: Store, plan: PlannedEvaluation, scores: np.ndarray, *, resamples: int, seed: int,
+                      seconds: float, report: Callable[[str], None] | None = None) -> Evaluated:
+    """The record step: store one planned evaluation's scores with their metrics (:func:`store_evaluation`, one
+    transaction) and report its line; wherever the scores were computed (here, or in a Ray task)."""
+    run = plan.run
+    result = store_evaluation(store, run, plan.dataset, plan.part, plan.split_id, plan.images, scores, plan.resize,
+                              resamples, seed, seconds)
+    if report is not None:
+        own = in_domain_note(store, plan.split_id) if run["train_dataset"] == plan.dataset else ""
+        report(f"{run['run_id']} ({run['arch']}, trained on {run['train_dataset'] or 'imported weights'}) "
+               f"on {plan.dataset} {plan.part}: accuracy {result.accuracy:.4f}, AUC {result.auc:.4f}, {result.n_images} images"
+               f"{own}")
+    return result
+
+
 def evaluate_runs(
     store: Store,
     run_ids: list[str],
@@ -199,61 +263,41 @@ def evaluate_runs(
     trained on, and on the dataset's test partition (or the split ``split_id`` names) everywhere
     else; a dataset without a partition gets one drawn with ``default_split`` (see
     :mod:`dsanalysis.model.partitions`). A stored evaluation of other images (the partition changed)
-    is scored again.
+    is scored again. Plan (:func:`plan_evaluation`, :func:`pending_evaluations`), compute (here: one
+    decoded pass per dataset and resize serves every model) and record (:func:`record_evaluation`);
+    the Ray executor computes in its tasks between the same plan and record steps.
 
     Returns
     -------
-    One :class:`Evaluated` per (run, dataset), in order.
+    One :class:`Evaluated` per (dataset, run), datasets in the order given, then runs.
     """
     from dsanalysis.model.runtime import tensorflow
 
-    if part not in PARTS:
-        raise UserError(f"--part must be one of {', '.join(PARTS)}, not {part!r}")
-    runs = [stored_run(store, r) for r in run_ids]
-    for dataset in datasets:
-        usable_images(store, dataset)  # unknown or empty dataset: fail before any work
-    named = named_split(store, split_id, datasets) if split_id else None
-    if named is not None and part != "test":
-        raise UserError("--split-id names a test part: use it with --part test")
-    tensorflow()
+    plans = plan_evaluation(store, run_ids, datasets, part=part, default_split=default_split, split_id=split_id,
+                            report=report)
+    pending = pending_evaluations(plans, force=force, report=report)
+    if pending:
+        tensorflow()
+    groups: dict[tuple[str, str], list[PlannedEvaluation]] = {}
+    for plan in pending:
+        groups.setdefault((plan.dataset, plan.resize), []).append(plan)
     models: dict[str, Any] = {}
-    done: list[Evaluated] = []
-    for dataset in datasets:
-        partition = test_partition(store, dataset, default_split=default_split, named=named, report=report) \
-            if part == "test" else None
-        pending = []
-        for plan in plan_evaluations(store, runs, dataset, part, partition):
-            if plan.current and not force:
-                done.append(stored_evaluation(store, plan))
-                continue
-            if not plan.stored.empty and not plan.current and report is not None:
-                report(f"{plan.run['run_id']} on {dataset} {part}: the stored evaluation scored other images "
-                       f"(split {plan.stored['split_id'].iloc[0]}); scoring the test part of split {plan.split_id}")
-            pending.append(plan)
-        by_resize: dict[str, list[PlannedEvaluation]] = {}
-        for plan in pending:
-            by_resize.setdefault(run_resize(plan.run), []).append(plan)
-        for resize, group in by_resize.items():
-            images = usable_images(store, dataset)
-            pixels, rows = decoded_images(store.path, images, method=resize)  # one decode pass for every model
-            row_of = pd.Series(rows, index=images["image_id"].to_numpy())
-            for plan in group:
-                run = plan.run
-                started = time.perf_counter()
-                if run["run_id"] not in models:
-                    models[run["run_id"]] = load_run_model(run)
-                with store.released() if not store.read_only else contextlib.nullcontext():
-                    scores = score_images(models[run["run_id"]], pixels,
-                                          row_of[plan.images["image_id"].to_numpy()].to_numpy(), batch_size)
-                result = store_evaluation(store, run, dataset, part, plan.split_id, plan.images, scores, resize, resamples,
-                                          seed, time.perf_counter() - started)
-                done.append(result)
-                if report is not None:
-                    own = in_domain_note(store, plan.split_id) if run["train_dataset"] == dataset else ""
-                    report(f"{run['run_id']} ({run['arch']}, trained on {run['train_dataset'] or 'imported weights'}) "
-                           f"on {dataset} {part}: accuracy {result.accuracy:.4f}, AUC {result.auc:.4f}, {result.n_images} images"
-                           f"{own}")
-    return done
+    scored: dict[int, Evaluated] = {}
+    for (dataset, resize), group in groups.items():
+        images = usable_images(store, dataset)
+        pixels, rows = decoded_images(store.path, images, method=resize)  # one decode pass for every model
+        row_of = pd.Series(rows, index=images["image_id"].to_numpy())
+        for plan in group:
+            run = plan.run
+            started = time.perf_counter()
+            if run["run_id"] not in models:
+                models[run["run_id"]] = load_run_model(run)
+            with store.released() if not store.read_only else contextlib.nullcontext():
+                scores = score_images(models[run["run_id"]], pixels,
+                                      row_of[plan.images["image_id"].to_numpy()].to_numpy(), batch_size)
+            scored[id(plan)] = record_evaluation(store, plan, scores, resamples=resamples, seed=seed,
+                                                 seconds=time.perf_counter() - started, report=report)
+    return [scored[id(plan)] if id(plan) in scored else stored_evaluation(store, plan) for plan in plans]
 
 
 def stored_evaluation(store: Store, plan: PlannedEvaluation) -> Evaluated:

@@ -196,39 +196,33 @@ class RayExecutor:
 
     def evaluate(self, store: Store, run_ids: list[str], datasets: list[str], *, resamples: int, seed: int,
                  report: Callable[[str], None], batch_size: int = 64) -> int:
-        """Score every run in ``run_ids`` on each dataset's test part where not stored yet; returns how many were scored."""
-        from dsanalysis.model.evaluation import plan_evaluations, run_resize, store_evaluation, stored_run, test_partition, \
-            verified_weights
+        """Score every run in ``run_ids`` on each dataset's test part where not stored yet; returns how many were scored.
+
+        The plan and record steps are those of ``evaluate_runs`` (:mod:`dsanalysis.model.evaluation`); the
+        scores are computed in Ray tasks.
+        """
+        from dsanalysis.model.evaluation import pending_evaluations, plan_evaluation, record_evaluation, verified_weights
         from dsanalysis.model.splits import usable_images
 
         futures: dict[Any, Any] = {}
         options = self._options()
         task = self._ray.remote(_score_task)
-        runs = [stored_run(store, run_id) for run_id in run_ids]
-        for dataset in datasets:
-            images = usable_images(store, dataset)
-            partition = test_partition(store, dataset, report=report)
-            for plan in plan_evaluations(store, runs, dataset, "test", partition):
-                if plan.current:
-                    continue
-                run, chosen, split_id = plan.run, plan.images, plan.split_id
-                weights = verified_weights(run).read_bytes()
-                resize = run_resize(run)
-                pixels, row_of = self._pixels_ref(store, images, dataset, resize)
-                rows = row_of[chosen["image_id"].to_numpy()].to_numpy()
-                submitted = time.perf_counter()
-                ref = task.options(**options).remote(run["arch"], weights, pixels, rows, batch_size)
-                futures[ref] = (run, dataset, chosen, split_id, resize, submitted)
+        images: dict[str, pd.DataFrame] = {}
+        for plan in pending_evaluations(plan_evaluation(store, run_ids, datasets, report=report), report=report):
+            if plan.dataset not in images:
+                images[plan.dataset] = usable_images(store, plan.dataset)
+            weights = verified_weights(plan.run).read_bytes()
+            pixels, row_of = self._pixels_ref(store, images[plan.dataset], plan.dataset, plan.resize)
+            rows = row_of[plan.images["image_id"].to_numpy()].to_numpy()
+            submitted = time.perf_counter()
+            futures[task.options(**options).remote(plan.run["arch"], weights, pixels, rows, batch_size)] = (plan, submitted)
 
         def stored(job: Any, scores: np.ndarray) -> None:
-            run, dataset, chosen, split_id, resize, submitted = job
-            result = store_evaluation(store, run, dataset, "test", split_id, chosen, scores, resize, resamples, seed,
-                                      time.perf_counter() - submitted)
-            report(f"run {run['run_id']} ({run['arch']}, trained on {run['train_dataset']}) on {dataset}: "
-                   f"accuracy {result.accuracy:.4f}, AUC {result.auc:.4f}")
+            plan, submitted = job
+            record_evaluation(store, plan, scores, resamples=resamples, seed=seed, seconds=time.perf_counter() - submitted,
+                              report=report)
 
         errors = self._collect(futures, stored, lambda job, error: None)  # nothing stored for a failed scoring
         if errors:
             raise errors[0]
         return len(futures)
-
