@@ -53,9 +53,11 @@ class TrainResult:
     learning: LearningCheck | None = None  # None for runs stored before the check existed
 
 
-def run_key(arch: str, dataset: str, split_id: str, config: dict[str, Any], seed: int) -> str:
-    """The deterministic id of a training run."""
-    return stable_key("run", arch, dataset, split_id, keyed_settings(config), seed)
+def run_key(arch: str, dataset: str, split_id: str, config: dict[str, Any], seed: int, arm_id: str | None = None) -> str:
+    """The deterministic id of a training run (``arm_id``: trained on that arm of the training part only)."""
+    if arm_id is None:
+        return stable_key("run", arch, dataset, split_id, keyed_settings(config), seed)
+    return stable_key("run", arch, dataset, split_id, keyed_settings(config), seed, arm_id)
 
 
 class StepSchedule:
@@ -222,6 +224,8 @@ class RunPlan:
     # (a dataset without a partition always gets the split of its first run)
     set_partition: bool = False
     partition: str | None = None  # split id of the dataset's registered partition when planned (None: none yet)
+    arm_id: str | None = None  # trains on this arm (arms table) of the training part instead of all of it
+    arm_images: tuple[int, ...] = ()  # the arm's image ids (a subset of the split's training part)
 
 
 @dataclass(frozen=True)
@@ -236,11 +240,12 @@ class Fitted:
 
 def plan_run(store: Store, dataset: str, *, arch: str = "meso4", config_name: str = "default",
              overrides: dict[str, Any] | None = None, seed: int = 0, split: SplitSettings | None = None,
-             set_partition: bool = False) -> RunPlan:
+             set_partition: bool = False, arm_id: str | None = None) -> RunPlan:
     """Resolve a run's configuration, split (drawn and stored on first use) and images; trains nothing.
 
     ``split`` None trains on the dataset's registered test partition, or on the default split when
-    it has none (:mod:`dsanalysis.model.partitions`).
+    it has none (:mod:`dsanalysis.model.partitions`). ``arm_id`` trains on a stored arm of the
+    training part (:mod:`dsanalysis.interventions`) with the split's validation part unchanged.
 
     Raises :class:`UserError` for an unknown dataset, architecture or setting, or an unusable split.
     """
@@ -250,9 +255,23 @@ def plan_run(store: Store, dataset: str, *, arch: str = "meso4", config_name: st
     if split is None:
         split = SplitSettings.from_row(registered.iloc[0].to_dict()) if not registered.empty else SplitSettings()
     chosen = dataset_split(store, dataset, split)
-    run_id = run_key(arch, dataset, chosen.split_id, config, seed)
+    arm_images: tuple[int, ...] = ()
+    if arm_id is not None:
+        arm = store.query("arm_get", arm_id=arm_id)
+        if arm.empty:
+            raise UserError(f"no arm {arm_id!r} in the store (query: arms)")
+        if arm["dataset"].iloc[0] != dataset or arm["split_id"].iloc[0] != chosen.split_id:
+            raise UserError(f"arm {arm_id} is a subset of {arm['dataset'].iloc[0]}'s split {arm['split_id'].iloc[0]}, "
+                            f"not of {dataset}'s split {chosen.split_id}")
+        members = store.query("arm_members_get", arm_id=arm_id)["image_id"]
+        outside = set(members) - set(chosen.part("train"))
+        if outside:
+            raise UserError(f"arm {arm_id}: {len(outside)} of its images are no longer in the training part of split "
+                            f"{chosen.split_id} (the dataset changed); build the arms again")
+        arm_images = tuple(int(i) for i in members)
+    run_id = run_key(arch, dataset, chosen.split_id, config, seed, arm_id)
     return RunPlan(run_id, arch, dataset, name, config, seed, chosen, usable_images(store, dataset), set_partition,
-                   None if registered.empty else str(registered["split_id"].iloc[0]))
+                   None if registered.empty else str(registered["split_id"].iloc[0]), arm_id, arm_images)
 
 
 def partition_note(plan: RunPlan) -> str | None:
@@ -332,7 +351,7 @@ def start_run(store: Store, plan: RunPlan) -> None:
         "run_id": plan.run_id, "kind": "trained", "arch": plan.arch, "train_dataset": plan.dataset,
         "split_id": plan.split.split_id, "config_name": plan.config_name, "config": json.dumps(plan.config, sort_keys=True),
         "seed": plan.seed, "status": "running", "started_at": now(), "package_version": __version__,
-        "library_versions": library_versions_json(), "claimed_by": this_process(),
+        "library_versions": library_versions_json(), "claimed_by": this_process(), "arm_id": plan.arm_id,
     }])
     with store.transaction():
         store.execute("model_run_start", inputs={"run_row": run_row})
@@ -445,6 +464,7 @@ def train_run(
     set_partition: bool = False,
     force: bool = False,
     report: Callable[[str], None] | None = None,
+    arm_id: str | None = None,
 ) -> TrainResult:
     """Train ``arch`` on ``dataset``'s training part (or find the stored run) and store everything.
 
@@ -458,7 +478,7 @@ def train_run(
     store_path = store.path if isinstance(store, Store) else Path(store)
     with _opened(store) as opened:
         plan = plan_run(opened, dataset, arch=arch, config_name=config_name, overrides=overrides, seed=seed, split=split,
-                        set_partition=set_partition)
+                        set_partition=set_partition, arm_id=arm_id)
         done = None if force else stored_result(opened, plan.run_id)
         if done is not None:
             if set_partition:
@@ -476,6 +496,8 @@ def train_run(
         if report is not None:
             split_line = (f"split {plan.split.split_id} ({describe(plan.split.settings)}: {len(plan.split.part('train'))} "
                           f"train, {len(plan.split.part('validation'))} validation, {len(plan.split.part('test'))} test images)")
+            if plan.arm_id is not None:
+                split_line += f"; trained on arm {plan.arm_id} ({len(plan.arm_images)} of the training images)"
             report(f"run {plan.run_id} started: {plan.arch} on {dataset}, {plan.config_name}, seed {seed}, {split_line}")
             for line in leakage_lines(plan.split.leakage):
                 report(line)
@@ -510,7 +532,8 @@ def fit_run(plan: RunPlan, pixels: np.ndarray, rows: np.ndarray, report: Callabl
     tensorflow(seed=seed, deterministic=config["deterministic"])  # restart_seed(seed, 0) == seed
     position = pd.Series(np.arange(len(plan.images)), index=plan.images["image_id"].to_numpy())
     targets = label_values(plan.images["label"])
-    train_at = position[chosen.part("train").to_numpy()].to_numpy()
+    train_ids = np.asarray(plan.arm_images, dtype=np.int64) if plan.arm_id is not None else chosen.part("train").to_numpy()
+    train_at = position[train_ids].to_numpy()
     val_at = position[chosen.part("validation").to_numpy()].to_numpy()
     weights = None
     if config["class_weight"] == "balanced":

@@ -8,7 +8,9 @@
                      top/bottom profile
   analyze subgroups  accuracy, AUC, FPR, FNR per subgroup (ITA, face size, quality, user attributes)
                      with the largest gap against size-matched random groups
-  analyze all        all three
+  analyze interventions  the controlled-subset experiments' effects, learning curves and size-matched
+                     ranking again (after `intervene`, e.g. with another --confidence)
+  analyze all        ranking, traits and subgroups
 
 Only complete trained runs count, and every model must have been scored on the same test images of
 each dataset (its test partition; --common-images compares on the images all of them scored). Results go to the store (tables analyses and analysis_results;
@@ -26,11 +28,12 @@ from dsanalysis.errors import UserError
 
 ORDER = 60
 HELP = "rank the datasets and relate their traits to cross-dataset accuracy (statistics)"
-WHAT = ("ranking", "traits", "subgroups", "all")
+WHAT = ("ranking", "traits", "subgroups", "interventions", "all")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("what", nargs="?", choices=WHAT, help="which analysis to run: ranking, traits, subgroups or all")
+    parser.add_argument("what", nargs="?", choices=WHAT, help="which analysis to run: ranking, traits, subgroups, interventions (again, after "
+                        "`intervene`) or all (the first three)")
     # one vocabulary across commands and the study file: --bootstrap is the resample count everywhere
     # (the old --n-boot, --n-perm and --n-random spellings still work, unlisted)
     parser.add_argument("--bootstrap", dest="n_boot", metavar="N", type=int, default=1000, help="bootstrap resamples (default 1000)")
@@ -70,13 +73,18 @@ SHOWN = {
     "subgroup_gaps": ["train_dataset", "eval_dataset", "attribute", "metric", "best_subgroup", "worst_subgroup", "gap",
                       "random_gap_95", "p_value"],
     "subgroup_metrics": ["train_dataset", "eval_dataset", "attribute", "subgroup", "n", "metric", "value", "ci_low", "ci_high"],
+    "effects": ["intervention", "dataset", "arm_a", "arm_b", "score", "metric", "n_seeds", "difference", "ci_low",
+                "ci_high", "p_holm", "standardized_contrast", "not_learned"],
+    "learning_curves": ["dataset", "score", "metric", "n_per_class", "observed_mean", "fitted", "ci_low", "ci_high",
+                        "extrapolated", "slope_per_doubling"],
+    "size_matched_scores": ["train_dataset", "metric", "scope", "estimate", "ci_low", "ci_high", "rank", "n_per_class"],
 }
 MAX_ROWS = 40
 
 
 #: the columns that carry a table's estimates (counts and settings are not estimates)
 ESTIMATE_COLUMNS = ("estimate", "r", "statistic", "odds_ratio", "value", "gap", "mean_rank", "mean_score",
-                    "standardized_difference", "mean_difference", "p_value")
+                    "standardized_difference", "mean_difference", "p_value", "difference", "fitted")
 
 
 def holds_estimates(frame) -> bool:

@@ -73,6 +73,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "up to 2 restarts when no learning shows by epoch 8; mse10: the original loss, 10 epochs)")
     parser.add_argument("--seed", type=int, default=0, help="seed of weight initialisation, shuffling, dropout (default 0)")
     parser.add_argument("--force", action="store_true", help="retrain even if this exact run is stored")
+    add_override_arguments(parser)
+    add_split_arguments(parser, "split (default: the dataset's test partition, or for its first run the dataset's own "
+                        "train/test folders when it has them, else random 70/30 seed 0)")
+    parser.add_argument("--set-partition", action="store_true",
+                        help="make this run's split the dataset's test partition, on which every other model is then "
+                        "scored (the first run on a dataset sets it anyway)")
+
+
+#: the configuration settings the command line overrides (model/config.py), by option destination
+OVERRIDE_KEYS = ("learning_rate", "epochs", "batch_size", "loss", "schedule", "early_stopping_patience", "restore_best",
+                 "bn_momentum", "head_init_scale", "class_weight", "augment", "resize", "deterministic", "restarts",
+                 "probe_epoch")
+
+
+def overrides_from(args: argparse.Namespace) -> dict:
+    """The configuration overrides the options gave (None for those not given)."""
+    return {key: getattr(args, key) for key in OVERRIDE_KEYS}
+
+
+def add_override_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that override single settings of the named configuration (``train``, ``intervene``)."""
     settings = parser.add_argument_group("overrides of the configuration's settings")
     settings.add_argument("--lr", dest="learning_rate", type=float, help="initial learning rate")
     settings.add_argument("--epochs", type=int, help="epochs")
@@ -95,11 +116,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     settings.add_argument("--restarts", type=int, help="fresh starts (new weights and batch order) allowed when the "
                           "validation check shows no learning at the probe epoch (default 2; 0: off)")
     settings.add_argument("--probe-epoch", type=int, help="epoch at which a run is checked for a restart")
-    add_split_arguments(parser, "split (default: the dataset's test partition, or for its first run the dataset's own "
-                        "train/test folders when it has them, else random 70/30 seed 0)")
-    parser.add_argument("--set-partition", action="store_true",
-                        help="make this run's split the dataset's test partition, on which every other model is then "
-                        "scored (the first run on a dataset sets it anyway)")
 
 
 def _say(line: str) -> None:
@@ -109,11 +125,7 @@ def _say(line: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from dsanalysis.model.training import train_run
 
-    overrides = {key: getattr(args, key) for key in (
-        "learning_rate", "epochs", "batch_size", "loss", "schedule", "early_stopping_patience", "restore_best",
-        "bn_momentum", "head_init_scale", "class_weight", "augment", "resize", "deterministic", "restarts",
-        "probe_epoch")}
-    result = train_run(args.store, args.dataset, arch=args.arch, config_name=args.config, overrides=overrides,
+    result = train_run(args.store, args.dataset, arch=args.arch, config_name=args.config, overrides=overrides_from(args),
                        seed=args.seed, split=split_settings(args), set_partition=args.set_partition,
                        force=args.force, report=_say)
     learned = f"; {result.learning.line()}" if result.learning else ""

@@ -157,9 +157,27 @@ def subgroup_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
         xlabel=f"in-domain accuracy by {attribute}", reference=0.5, missing_note="note")}
 
 
+def intervention_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:
+    """``intervention_effects_<metric>`` (forest plot), ``learning_curve_<metric>``, ``size_matched_<metric>``."""
+    from dsanalysis.figures import interventions as draw
+
+    figures: dict[str, Figure] = {}
+    effects = _result(store, "interventions", "effects")
+    curves = _result(store, "interventions", "learning_curves")
+    matched = _result(store, "interventions", "size_matched_scores")
+    full = _result(store, "ranking", "scores")
+    for metric in draw.METRICS:
+        made = {f"intervention_effects_{metric}": None if effects.empty else draw.effects_forest(effects, style, metric),
+                f"learning_curve_{metric}": None if curves.empty else draw.learning_curve(curves, style, metric),
+                f"size_matched_{metric}": None if matched.empty or full.empty else
+                draw.size_matched_beside_full(matched, full, style, metric)}
+        figures.update({name: figure for name, figure in made.items() if figure is not None})
+    return figures
+
+
 #: every figure family, in the order the figures command writes them
 FIGURE_FAMILIES = (matrix_figures, curve_figures, training_figures, ranking_figures, trait_figures, embedding_figures,
-                   subgroup_figures)
+                   subgroup_figures, intervention_figures)
 
 
 def study_figures(store: Store, style: FigureStyle) -> dict[str, Figure]:

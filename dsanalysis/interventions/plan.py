@@ -75,7 +75,8 @@ def run_interventions(store: Store, interventions: Interventions, datasets: list
 
     chosen = [d for d in datasets if interventions.datasets is None or d in interventions.datasets]
     if interventions.extractors and not traits_up_to_date(store, chosen, interventions.extractors):
-        summary = run_traits(store, chosen, extractors=interventions.extractors, jobs=traits_jobs, seed=traits_seed)
+        summary = run_traits(store, chosen, extractors=interventions.extractors, jobs=traits_jobs, seed=traits_seed,
+                             embed=False)
         report(summary.lines()[0])
     arms: list[StoredArm] = []
     for intervention in interventions.interventions:

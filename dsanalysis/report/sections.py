@@ -437,6 +437,60 @@ def _section_embedding(store: Store, style: FigureStyle) -> dict[str, Any] | Non
 
 
 #: (section, builder) in page order; builders return None when the store holds nothing for them.
+def _interventions_methods(arms: pd.DataFrame, params: dict[str, Any], runs: pd.DataFrame) -> str:
+    """The methods paragraph of the controlled-subset experiments, written from the stored arms and analysis params."""
+    kinds = sorted(set(arms["intervention"]))
+    seeds = sorted(int(s) for s in set(runs["seed"]))
+    configs = sorted(set(runs["arch"] + " with configuration " + runs["config_name"].fillna("default")))
+    training = " and ".join(configs) if configs else "one configuration for every arm"
+    subset_seeds = ", ".join(str(int(v)) for v in sorted(set(arms["subset_seed"])))
+    level = params.get("confidence")
+    level_text = f"{level:.0%} " if isinstance(level, (int, float)) else ""
+    return (f"Controlled-subset experiments ({', '.join(kinds)}): inside each dataset, Meso-4 was trained on subsets "
+            f"(arms) of the training part of its test partition that differ in one thing and hold the same number of "
+            f"real and of fake images within an intervention (subset seed {subset_seeds}); the validation and test parts "
+            f"are the whole dataset's. {len(arms)} arms, {len(runs)} runs, trained with {training}"
+            + (f" over seeds {', '.join(str(s) for s in seeds)}" if seeds else "")
+            + ", each tested on every dataset's test part. An effect is the mean over seeds of the paired difference "
+            f"between two arms' scores, with a {level_text}t interval over seeds (unadjusted) and a Holm-adjusted p-value "
+            "across the interventions; a learning curve is a least-squares fit of the score on log2 of the training "
+            "images per class. Runs that did not learn are kept and counted.")
+
+
+def _section_interventions(store: Store, style: FigureStyle) -> dict[str, Any] | None:
+    from dsanalysis.figures.study import intervention_figures
+    from dsanalysis.stats.levels import analysis_levels, analysis_params
+    from dsanalysis.stats.results import load_result
+
+    effects = load_result(store, "interventions", "effects")
+    curves = load_result(store, "interventions", "learning_curves")
+    matched = load_result(store, "interventions", "size_matched_scores")
+    if effects.empty and curves.empty and matched.empty:
+        return None
+    arms = store.query("arms")
+    arms = arms[arms["complete_runs"] > 0]
+    arm_runs = store.query("runs", status="complete")
+    arm_runs = arm_runs[arm_runs["arm_id"].isin(arms["arm_id"])]
+    if not matched.empty:
+        full = load_result(store, "ranking", "scores")
+        if not full.empty:
+            full = full[["train_dataset", "metric", "scope", "estimate", "rank"]].rename(
+                columns={"estimate": "full_estimate", "rank": "full_rank"})
+            matched = matched.merge(full, on=["train_dataset", "metric", "scope"], how="left")
+        matched = matched[matched["metric"].isin(["accuracy", "auc"])].sort_values(["metric", "scope", "rank"])
+    return {
+        "methods": _interventions_methods(arms, analysis_params(store, "interventions") or {}, arm_runs),
+        "levels": analysis_levels(store, "interventions"),
+        "figures": _uris(intervention_figures(store, style), style),
+        "effects": _records(effects),
+        "curves": _records(curves),
+        "matched": _records(matched),
+        "matched_size": None if matched.empty else matched["n_per_class"].iloc[0],
+        "arms": _records(arms.drop(columns=["arm_id", "split_id"])),
+        "notes": _records(_notes_of(store, "interventions")),
+    }
+
+
 SECTIONS: list[tuple[Section, Any]] = [
     (Section("summary", "Study summary", "summary.html"), _section_summary),
     (Section("examples", "Example images", "examples.html"), _section_examples),
@@ -447,6 +501,8 @@ SECTIONS: list[tuple[Section, Any]] = [
     (Section("traits", "Dataset traits", "traits.html"), _section_traits),
     (Section("traits_performance", "Traits versus performance", "traits_performance.html"), _section_traits_performance),
     (Section("subgroups", "Subgroup performance", "subgroups.html"), _section_subgroups),
+    (Section("interventions", "What changes when the training data changes", "interventions.html"),
+     _section_interventions),
     (Section("embedding", "Map of all images", "embedding.html"), _section_embedding),
     (Section("methods", "Methods", "methods.html"), _section_methods),
 ]

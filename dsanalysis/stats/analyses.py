@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from dsanalysis.detection_metrics import SCORE_RANGE, THRESHOLD, correct_calls, is_fake
-from dsanalysis.stats import (correlation, fit_band, friedman, image_level, learned, mantel, mixed, pair_level, profile,
-                              ranking, subgroups)
+from dsanalysis.stats import (correlation, fit_band, friedman, image_level, interventions, learned, mantel, mixed,
+                              pair_level, profile, ranking, subgroups)
 from dsanalysis.stats.inputs import StudyInputs, dataset_traits, image_descriptors, pair_traits
 from dsanalysis.stats.notes import Note, note_table
 
@@ -39,12 +39,15 @@ class Settings:
     n_random: int = 500
     bins: int = 4
     common_images: bool = False  # models scored on different images of a dataset: compare on the shared ones
+    extrapolate_to: float = 2.0  # learning curves: one point at this multiple of the largest size (marked)
+    design: str = ""  # interventions: JSON of the experiments' settings (a study's design; '' from the command line)
 
     def params(self, analysis: str | None = None) -> dict:
         """The settings that shape ``analysis`` ('ranking', 'traits', 'subgroups'), or all of them."""
         used = {"ranking": ("n_boot", "confidence", "seed", "threshold", "common_images"),
                 "traits": ("n_boot", "n_perm", "confidence", "seed", "metric", "trait_class", "threshold", "common_images"),
-                "subgroups": ("n_boot", "n_random", "confidence", "seed", "threshold", "bins", "common_images")}
+                "subgroups": ("n_boot", "n_random", "confidence", "seed", "threshold", "bins", "common_images"),
+                "interventions": ("n_boot", "confidence", "seed", "threshold", "common_images", "extrapolate_to", "design")}
         values = asdict(self)
         return values if analysis is None else {k: values[k] for k in used[analysis]}
 
@@ -375,7 +378,52 @@ def load_traits_inputs(store, settings: Settings) -> tuple[pd.DataFrame, pd.Data
     return dataset_traits(store, settings.trait_class), pair_traits(store), image_descriptors(store)
 
 
-ANALYSES = ("ranking", "traits", "subgroups")
+def interventions_tables(scores: pd.DataFrame, contrasts: pd.DataFrame, matched: StudyInputs | None,
+                         settings: Settings) -> dict[str, pd.DataFrame]:
+    """What changes when the training data changes: the controlled-subset experiments' results.
+
+    Parameters
+    ----------
+    scores, contrasts : the :func:`dsanalysis.stats.inputs.intervention_inputs` frames.
+    matched : inputs of the runs on the size-matched arms (every dataset at the same number of training
+        images per class), None when there are none.
+
+    Returns
+    -------
+    dict of DataFrame
+        'effects' (:func:`interventions.intervention_effects`), 'learning_curves'
+        (:func:`interventions.learning_curves`), 'size_matched_scores' (:func:`ranking.dataset_scores` of the
+        size-matched runs, with n_per_class), 'notes'.
+    """
+    notes: list[Note] = []
+    tables: dict[str, pd.DataFrame] = {}
+    if scores.empty:
+        notes.append(("interventions", "all", "not_estimable", "no complete runs on intervention arms: run "
+                      "`python -m dsanalysis intervene` or a study with [interventions]"))
+        return {"notes": _notes(notes)}
+    tables["effects"] = interventions.intervention_effects(scores, contrasts, confidence=settings.confidence)
+    tables["learning_curves"] = interventions.learning_curves(scores, confidence=settings.confidence,
+                                                              extrapolate_to=settings.extrapolate_to)
+    for frame in (tables["effects"], tables["learning_curves"]):
+        for row in frame[frame["note"].fillna("").astype(str).str.strip() != ""].itertuples(index=False):
+            kind = "not_estimable" if pd.isna(getattr(row, "ci_low", np.nan)) else "caution"
+            notes.append(("interventions", f"{row.intervention} on {row.dataset}", kind, str(row.note)))
+    if matched is not None and not matched.cells.empty:
+        ranked = ranking_tables(matched, settings)
+        if "scores" in ranked:
+            size = scores.loc[scores["arm"] == "matched", "n_per_class"]
+            tables["size_matched_scores"] = ranked["scores"].assign(
+                n_per_class=int(size.iloc[0]) if not size.empty else np.nan)
+        notes.extend(("size-matched ranking", n.subject, n.kind, n.message)
+                     for n in ranked["notes"].itertuples(index=False) if n.kind in ("not_estimable", "caution"))
+    elif (scores["kind"] == "size").any():
+        notes.append(("size-matched ranking", "all", "not_estimable", "no size-matched arms: a size intervention "
+                      "over at least two datasets draws them"))
+    tables["notes"] = _notes(list(dict.fromkeys(notes)))
+    return tables
+
+
+ANALYSES = ("ranking", "traits", "subgroups", "interventions")
 
 
 def run_analysis(store, name: str, settings: Settings, inputs: StudyInputs | None = None) -> tuple[str, dict[str, pd.DataFrame]]:
@@ -400,6 +448,15 @@ def run_analysis(store, name: str, settings: Settings, inputs: StudyInputs | Non
 
     if name not in ANALYSES:
         raise ValueError(f"unknown analysis {name!r}; use one of {', '.join(ANALYSES)}")
+    if name == "interventions":
+        from dsanalysis.stats.inputs import intervention_inputs
+
+        scores, contrasts = intervention_inputs(store)
+        matched = study_inputs(store, common_images=settings.common_images, arm="matched")
+        tables = interventions_tables(scores, contrasts, matched, settings)
+        summary = {**matched.summary(), "arm_scores": int(len(scores)), "arm_fingerprint": str(
+            pd.util.hash_pandas_object(scores, index=False).sum())}
+        return save_analysis(store, name, settings.params(name), settings.seed, summary, tables), tables
     inputs = study_inputs(store, common_images=settings.common_images) if inputs is None else inputs
     if name == "ranking":
         tables = ranking_tables(inputs, settings)

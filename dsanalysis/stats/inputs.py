@@ -65,31 +65,34 @@ class StudyInputs:
                 "predictions": self.scores.n_predictions, "fingerprint": digest.hexdigest()[:16]}
 
 
-def score_matrices(store: Store, runs: pd.DataFrame) -> ScoreMatrices:
-    """The predictions of the runs that count as run x image matrices (``runs``: the stats_runs rows)."""
-    columns = store.query_arrays("stats_prediction_scores")
+def score_matrices(store: Store, runs: pd.DataFrame, arm: str | None = None) -> ScoreMatrices:
+    """The predictions of the runs that count as run x image matrices (``runs``: the stats_runs rows of ``arm``)."""
+    columns = store.query_arrays("stats_prediction_scores", arm=arm)
     datasets = store.query("registered_dataset_names")["dataset"].tolist()
     return ScoreMatrices.from_arrays(runs, datasets, columns["run_index"], columns["eval_index"], columns["image_id"],
                                      columns["fake"], columns["score_real"])
 
 
-def study_inputs(store: Store, *, common_images: bool = False) -> StudyInputs:
+def study_inputs(store: Store, *, common_images: bool = False, arm: str | None = None) -> StudyInputs:
     """Runs, per-image predictions and cell scores (from predictions, else from the metrics table).
+
+    The runs are those trained on whole training parts, or with ``arm`` those trained on the
+    intervention arms of that name (e.g. 'matched': every dataset at the same training size).
 
     Every model must have been scored on the same images of each evaluated dataset
     (:func:`dsanalysis.stats.pairing.paired_scores`): otherwise :class:`UserError`, or with
     ``common_images`` every model is compared on the images all of them scored, with a note.
     """
-    runs = store.query("stats_runs")
-    scores, restricted = paired_scores(score_matrices(store, runs), common_images=common_images)
+    runs = store.query("stats_runs", arm=arm)
+    scores, restricted = paired_scores(score_matrices(store, runs, arm), common_images=common_images)
     notes: list[tuple[str, str, str, str]] = [("inputs", "pairing", "caution", message) for message in restricted]
     kept = kept_images(scores) if restricted else None
 
     def read_predictions() -> pd.DataFrame:
-        frame = store.query("stats_predictions")
+        frame = store.query("stats_predictions", arm=arm)
         return frame if kept is None else frame.merge(kept, on=["eval_dataset", "image_id"], how="inner")
 
-    video_cells = store.query("stats_video_metrics")
+    video_cells = store.query("stats_video_metrics", arm=arm)
     if restricted and not video_cells.empty:
         video_cells = video_cells.iloc[0:0]
         notes.append(("inputs", "videos", "not_estimable", "video-level scores left out: they come from each evaluation's stored "
@@ -98,7 +101,7 @@ def study_inputs(store: Store, *, common_images: bool = False) -> StudyInputs:
         cells = cell_scores(scores)
         source = "predictions"
     else:
-        metrics = store.query("stats_metrics")
+        metrics = store.query("stats_metrics", arm=arm)
         keep = metrics["metric"].isin(["accuracy", "accuracy_fake", "accuracy_real", "auc"])
         cells = metrics[keep][["run_id", "train_dataset", "config_name", "seed", "eval_dataset",
                                "metric", "value", "n"]].reset_index(drop=True)
@@ -115,6 +118,18 @@ def study_inputs(store: Store, *, common_images: bool = False) -> StudyInputs:
         notes.append(("inputs", "cells", "caution", f"{nan_cells} run x dataset metric values are undefined (e.g. AUC with one "
                       "class) and are left out of averages"))
     return StudyInputs(runs, scores, cells, source, notes, video_cells, read_predictions=read_predictions)
+
+
+def intervention_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The controlled-subset experiments' inputs of :mod:`dsanalysis.stats.interventions`.
+
+    Returns
+    -------
+    (scores: intervention, kind, dataset, arm, trait, n_per_class, seed, eval_dataset, metric, value, learned,
+    run_id (internal query stats_arm_scores); contrasts: intervention, kind, dataset, arm, measure, trait_mean,
+    trait_sd, parent_mean, parent_sd, n_real, n_fake (stats_arm_contrasts))
+    """
+    return store.query("stats_arm_scores"), store.query("stats_arm_contrasts")
 
 
 def dataset_traits(store: Store, trait_class: str = "all") -> pd.DataFrame:

@@ -493,11 +493,63 @@ WARNINGS = ResultTable("shortcuts", "warnings", (
     text("message", "the warning as a sentence"),
 ), query="analysis_shortcut_warnings", row_index=False)
 
+INTERVENTION_EFFECTS = ResultTable("interventions", "effects", (
+    "Controlled-subset experiments: the effect of each intervention on each dataset, the paired difference over "
+    "training seeds between the scores of models trained on two arms (arm_b - arm_a), in-domain and on the other "
+    "datasets, with a t interval over seeds (unadjusted), the paired t-test and Holm across interventions."), (
+    text("intervention", "'trait:<extractor.trait>' or 'diversity'"),
+    text("kind", "trait, categorical or diversity"),
+    text("dataset", "the dataset the arms are drawn from (and trained on)"),
+    text("trait", "the trait the arms differ in"),
+    text("arm_a", "the reference arm (low, concentrated, narrow or random)"),
+    text("arm_b", "the compared arm (high, balanced or diverse)"),
+    text("score", "in_domain (the dataset's own test part) or generalization (mean over the other datasets)"),
+    text("metric", "accuracy or auc"),
+    count("n_seeds", "seeds with a score in both arms"),
+    number("mean_a", "arm a's mean score over those seeds"),
+    number("mean_b", "arm b's mean score"),
+    number("difference", "mean of the per-seed differences (arm_b - arm_a)"),
+    number("ci_low", "lower end of the t interval on n_seeds - 1 degrees of freedom (unadjusted)"),
+    number("ci_high", "upper end of that interval"),
+    number("p_value", "two-sided paired t-test"),
+    number("p_holm", "Holm-adjusted over every row of the same score and metric"),
+    number("standardized_contrast", "how far apart the arms are in the measure, in training-part SDs"),
+    count("not_learned", "runs of either arm whose validation check said they did not learn (kept)"),
+    text("note", "why an interval is missing, or what limits the estimate"),
+), query="analysis_intervention_effects")
+LEARNING_CURVES = ResultTable("interventions", "learning_curves", (
+    "Controlled-subset experiments: score against training images per class for each dataset's nested size "
+    "arms and whole training part, fitted by least squares on log2 of the size, with its band and the change "
+    "per doubling; a point beyond the largest size is marked extrapolated."), (
+    text("intervention", "'size'"),
+    text("dataset", "training dataset"),
+    text("score", "in_domain or generalization"),
+    text("metric", "accuracy or auc"),
+    number("n_per_class", "training images per class (the smaller class)"),
+    count("n_points", "seed-level points at this size (0 when extrapolated)"),
+    number("observed_mean", "mean of those points"),
+    number("fitted", "the fitted curve at this size"),
+    number("ci_low", "lower end of the mean curve's interval"),
+    number("ci_high", "upper end of that interval"),
+    flag("extrapolated", "beyond the largest size trained: an assumption, not a measurement"),
+    number("slope_per_doubling", "change in score per doubling of the training set"),
+    number("slope_ci_low", "lower end of its interval"),
+    number("slope_ci_high", "upper end of its interval"),
+    text("note", "why there is no curve, or what limits it"),
+))
+SIZE_MATCHED_SCORES = ResultTable("interventions", "size_matched_scores", (
+    "The ranking's scores of models trained on the size-matched arms: every dataset at the largest number of "
+    "training images per class that all of them reach, so that dataset size does not pass for dataset quality."), (
+    *SCORES.columns,
+    count("n_per_class", "training images per class of every dataset's size-matched arm"),
+))
+
 #: every declared result table, in the order ``sql --list`` shows their queries
 TABLES: tuple[ResultTable, ...] = (
     SCORES, LEARNED_SENSITIVITY, TRANSFER, FRIEDMAN, MEAN_RANKS, PAIRWISE, MIXED_MODEL,
     TRAIT_CORRELATIONS, PAIR_REGRESSION, MANTEL, IMAGE_ODDS_RATIOS, PROFILE, TRAIT_POINTS, TRAIT_FITS,
     SUBGROUP_METRICS, SUBGROUP_GAPS, NOTES, SEPARATION, CATEGORIES, WARNINGS,
+    INTERVENTION_EFFECTS, LEARNING_CURVES, SIZE_MATCHED_SCORES,
 )
 
 

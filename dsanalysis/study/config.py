@@ -47,6 +47,11 @@ study file, so a typo costs seconds, not a failed overnight run. Example::
     bootstrap = 1000
     seed = 0                   # as `evaluate --seed`
 
+    [interventions]            # controlled-subset experiments (dsanalysis.interventions.settings)
+    size = [0.25, 0.5]         # learning curves and a size-matched ranking
+    traits = ["faces.face_area_share"]
+    seeds = [0, 1, 2]          # default: [training] seeds; trained with the first architecture and grid entry
+
     [report]
     out = "reports/two-real-datasets"
 """
@@ -60,6 +65,7 @@ from pathlib import Path
 from typing import Any
 
 from dsanalysis.errors import UserError
+from dsanalysis.interventions.settings import Interventions, parse_interventions
 from dsanalysis.model.splits import SplitSettings
 
 
@@ -96,7 +102,7 @@ class StudyConfig:
     training: TrainingEntry = field(default_factory=TrainingEntry)
     extractors: tuple[str, ...] = field(default_factory=lambda: _owners().default_extractors)
     trait_jobs: int = 1
-    analyses: tuple[str, ...] = field(default_factory=lambda: _owners().analyses)
+    analyses: tuple[str, ...] = field(default_factory=lambda: _owners().default_analyses)
     bootstrap_resamples: int = 1000
     report_out: Path | None = None
     # Seeds of `evaluate --seed`, `traits --seed` and `analyze --seed` (default 0 there); a study file
@@ -104,6 +110,8 @@ class StudyConfig:
     evaluation_seed: int = 0
     trait_seed: int = 0
     analysis_seed: int = 0
+    # controlled-subset experiments ([interventions]); empty: none
+    interventions: Interventions = field(default_factory=Interventions)
 
     def split_of(self, dataset: DatasetEntry) -> SplitSettings:
         """The split ``dataset`` is drawn with: its own ``split`` table, else the study's ``[split]``, with its
@@ -120,6 +128,7 @@ class _Vocabularies:
     extractors: tuple[str, ...]
     default_extractors: tuple[str, ...]
     analyses: tuple[str, ...]
+    default_analyses: tuple[str, ...]  # without 'interventions', which a study's [interventions] runs
 
 
 def _owners() -> _Vocabularies:
@@ -129,7 +138,8 @@ def _owners() -> _Vocabularies:
     from dsanalysis.stats.analyses import ANALYSES  # as `analyze`
     from dsanalysis.traits.pipeline import DEFAULT_EXTRACTORS, EXTRACTORS  # as `traits --extractors`
 
-    return _Vocabularies(LAYOUTS, (AUTO, *STRATEGIES), EXTRACTORS, DEFAULT_EXTRACTORS, ANALYSES)
+    return _Vocabularies(LAYOUTS, (AUTO, *STRATEGIES), EXTRACTORS, DEFAULT_EXTRACTORS, ANALYSES,
+                         tuple(a for a in ANALYSES if a != "interventions"))
 
 
 class _Reader:
@@ -329,8 +339,8 @@ def _traits(reader: _Reader, split_seed: int) -> dict[str, Any]:
 
 def _analyses(reader: _Reader, split_seed: int) -> dict[str, Any]:
     reader.only("run", "seed")
-    analyses = _owners().analyses
-    return {"analyses": reader.string_list("run", analyses, analyses), "analysis_seed": reader.seed("seed", split_seed)}
+    owners = _owners()
+    return {"analyses": reader.string_list("run", owners.default_analyses, owners.analyses), "analysis_seed": reader.seed("seed", split_seed)}
 
 
 def _evaluation(reader: _Reader, split_seed: int) -> dict[str, Any]:
@@ -360,7 +370,7 @@ def parse_study(data: dict[str, Any], source: str = "study file", base: Path | N
     """
     base = base or Path.cwd()
     top = _Reader(data, "", source)
-    top.only("study", "datasets", "split", "training", "traits", "analyses", "evaluation", "report")
+    top.only("study", "datasets", "split", "training", "traits", "analyses", "evaluation", "report", "interventions")
     study = top.table("study")
     study.only("name")
     split = _split(top.table("split"), SplitSettings())
@@ -374,7 +384,11 @@ def parse_study(data: dict[str, Any], source: str = "study file", base: Path | N
         **_analyses(top.table("analyses"), split.seed),
         **_evaluation(top.table("evaluation"), split.seed),
         **_report(top.table("report"), base),
+        interventions=parse_interventions(data["interventions"], source) if "interventions" in data else Interventions(),
     )
+    unknown = sorted(set(config.interventions.datasets or ()) - {d.name for d in config.datasets})
+    if unknown:
+        raise UserError(f"{source}: [interventions] datasets: {unknown[0]!r} is not a dataset of the study")
     by_identity = [d.name for d in config.datasets if config.split_of(d).strategy == "identity"]
     if by_identity and "identity" not in config.extractors:
         raise top.table("traits").fail("extractors", f"must include 'identity': the identity split of "

@@ -85,6 +85,9 @@ def unit_status(store: Store, study: StudyConfig, unit: Unit) -> str:
         if not set(names) <= set(store.query("registered_dataset_names")["dataset"]):
             return "pending"
         return "done" if traits_up_to_date(store, names, unit.params["extractors"]) else "pending"
+    if unit.kind == "interventions":
+        return "done" if _analysis_current(store, study, "interventions", intervention_settings(study, unit)) is not None \
+            else "pending"
     if unit.kind == "analysis":
         return "done" if _analysis_current(store, study, unit.params["name"]) is not None else "pending"
     if unit.kind == "report":
@@ -101,12 +104,14 @@ def _latest_input(store: Store, *, with_analyses: bool = False) -> Any:
     return max(times) if times else None
 
 
-def _analysis_current(store: Store, study: StudyConfig, name: str) -> Any:
-    """The creation time of a stored analysis ``name`` with the study's settings made after its inputs last changed."""
+def _analysis_current(store: Store, study: StudyConfig, name: str, settings: Any = None) -> Any:
+    """The creation time of a stored analysis ``name`` with the study's settings (or ``settings``) made after its
+    inputs last changed."""
     from dsanalysis.stats.analyses import Settings
     from dsanalysis.stats.inputs import params_json
 
-    found = store.query("study_analysis_done", analysis_name=name, params=params_json(Settings(seed=study.analysis_seed).params(name)))
+    settings = settings or Settings(seed=study.analysis_seed)
+    found = store.query("study_analysis_done", analysis_name=name, params=params_json(settings.params(name)))
     latest = _latest_input(store)
     if found.empty or latest is None or found["created_at"].iloc[0] < latest:
         return None
@@ -164,6 +169,18 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
         summary = run_traits(store, [d.name for d in study.datasets], extractors=tuple(p["extractors"]), jobs=p["jobs"],
                              seed=study.trait_seed)
         report(summary.lines()[0])
+    elif unit.kind == "interventions":
+        from dsanalysis.interventions.plan import ArmTraining, run_interventions
+        from dsanalysis.stats.analyses import run_analysis
+
+        design = p["design"]
+        training = ArmTraining(design["arch"], design["base"], design["overrides"], tuple(design["seeds"]))
+        names = [d.name for d in study.datasets]
+        run_interventions(store, study.interventions, names, training, eval_datasets=names,
+                          resamples=study.bootstrap_resamples, eval_seed=study.evaluation_seed,
+                          traits_seed=study.trait_seed, traits_jobs=study.trait_jobs, report=report)
+        analysis_id, _ = run_analysis(store, "interventions", intervention_settings(study, unit))
+        report(f"{unit.label}: stored as analysis {analysis_id}")
     elif unit.kind == "analysis":
         from dsanalysis.stats.analyses import Settings, run_analysis
 
@@ -179,6 +196,15 @@ def run_unit(store: Store, study: StudyConfig, unit: Unit, report: Report) -> No
         report(f"report: {path}")
     else:
         raise ValueError(f"unknown unit kind {unit.kind!r}")
+
+
+def intervention_settings(study: StudyConfig, unit: Unit) -> Any:
+    """The analysis settings of a study's interventions unit: the study's analysis seed, and its design."""
+    import json
+
+    from dsanalysis.stats.analyses import Settings
+
+    return Settings(seed=study.analysis_seed, design=json.dumps(unit.params["design"], sort_keys=True))
 
 
 def study_partition(store: Store, unit: Unit, report: Report) -> None:

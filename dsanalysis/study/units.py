@@ -3,7 +3,8 @@
 Units in dependency order: ingest each dataset; train every (architecture, dataset, configuration,
 seed); evaluate every trained model on every dataset's test partition (one unit per tested dataset,
 so one decoded pass serves all models; the unit first registers the split the study defines for the
-dataset as its partition); traits; analyses; report. Each unit's work is idempotent in
+dataset as its partition); traits; the controlled-subset experiments of ``[interventions]`` (one unit:
+arms, their training, evaluation and analysis, each step keyed and resumable); analyses; report. Each unit's work is idempotent in
 the store (runs, evaluations, traits and analyses are keyed by their settings), which is what makes
 an interrupted study resumable with no duplicate rows.
 """
@@ -33,6 +34,17 @@ def split_params(study: StudyConfig, dataset: DatasetEntry) -> dict[str, Any]:
     (the group pattern a param of its own, as units have always been keyed)."""
     split = asdict(study.split_of(dataset))
     return {"split": {k: v for k, v in split.items() if k != "group_pattern"}, "group_pattern": split["group_pattern"]}
+
+
+def intervention_design(study: StudyConfig) -> dict[str, Any]:
+    """Every setting of a study's controlled-subset experiments: the interventions, and how their arms are trained
+    (the study's first architecture and grid entry, the interventions' seeds or else the study's)."""
+    chosen = study.interventions
+    return {"interventions": [i.params() | {"datasets": None if i.datasets is None else list(i.datasets)}
+                              for i in chosen.interventions],
+            "arch": study.training.architectures[0], "base": study.training.base,
+            "overrides": study.training.grid[0] if study.training.grid else {},
+            "seeds": list(chosen.seeds or study.training.seeds)}
 
 
 def study_units(study: StudyConfig) -> list[Unit]:
@@ -65,6 +77,9 @@ def study_units(study: StudyConfig) -> list[Unit]:
                           {"dataset": dataset.name, "resamples": study.bootstrap_resamples} | split_params(study, dataset)))
     if study.extractors and not identity_split:
         units.append(traits)
+    if study.interventions:
+        names = ", ".join(i.name for i in study.interventions.interventions)
+        units.append(Unit("interventions", f"interventions ({names})", {"design": intervention_design(study)}))
     for name in study.analyses:
         units.append(Unit("analysis", f"analyze {name}", {"name": name}))
     units.append(Unit("report", "report", {"out": None if study.report_out is None else str(study.report_out)}))

@@ -43,6 +43,10 @@ class SyntheticDatasetSpec:
     upsampling_artifacts: float = 0.05              # fake generator's 2-pixel fingerprint (amplitude)
     colour_mismatch: float = 0.5
     boundary_strength: float = 0.5
+    head_scale_range: tuple[float, float] = (0.9, 1.08)  # face size: head width over about half the image
+    # fakes of faces smaller than this head scale are seamless (no downsampling, fingerprint, colour mismatch or
+    # seam): the generator's artifacts show on large faces only (0: on every face)
+    artifact_min_head_scale: float = 0.0
 
     def describe(self) -> dict[str, object]:
         return asdict(self)
@@ -71,13 +75,17 @@ def draw_image(spec: SyntheticDatasetSpec, seed: int, index: int, label: str) ->
     """
     rng = np.random.default_rng([seed, index, LABELS.index(label)])
     if label == "real":
-        image, _ = draw_face(random_face_params(rng, spec.ita_range, spec.pose_spread))
+        image, _ = draw_face(random_face_params(rng, spec.ita_range, spec.pose_spread, spec.head_scale_range))
     else:
-        target = random_face_params(rng, spec.ita_range, spec.pose_spread)
-        donor = random_face_params(rng, spec.ita_range, spec.pose_spread)
-        image = face_swap(target, donor, rng, codec_factor=spec.codec_factor,
-                          upsampling_artifacts=spec.upsampling_artifacts, colour_mismatch=spec.colour_mismatch,
-                          boundary_strength=spec.boundary_strength)
+        target = random_face_params(rng, spec.ita_range, spec.pose_spread, spec.head_scale_range)
+        donor = random_face_params(rng, spec.ita_range, spec.pose_spread, spec.head_scale_range)
+        if target.head_scale < spec.artifact_min_head_scale:  # a seamless swap: nothing of the generator shows
+            image = face_swap(target, donor, rng, codec_factor=1.0, upsampling_artifacts=0.0, colour_mismatch=0.0,
+                              boundary_strength=0.0)
+        else:
+            image = face_swap(target, donor, rng, codec_factor=spec.codec_factor,
+                              upsampling_artifacts=spec.upsampling_artifacts, colour_mismatch=spec.colour_mismatch,
+                              boundary_strength=spec.boundary_strength)
     return _finish(image, rng, spec)
 
 
