@@ -101,25 +101,29 @@ def test_intervene_refuses_bad_requests_in_one_line(cli, measured_store):
 
 
 @pytest.mark.slow
-def test_the_planted_face_size_effect_is_recovered_with_its_sign(tmp_path, cli, store_path):
-    """The demo's ``face_size`` dataset: the generator's artifacts show on large faces only, so models trained on
-    the small-face half of each class see fakes that look real and cannot learn; the large-face half can. The
-    intervention on the measured face size must find high - low > 0 in-domain, with an interval above 0."""
+def test_the_planted_jpeg_quality_effect_is_recovered_with_its_sign(tmp_path, cli, store_path):
+    """The demo's ``mixed_quality`` dataset and controlled-subset experiment: fakes stored below JPEG quality 58
+    are seamless, so models trained on the lower half of each class by the measured JPEG quality see fakes
+    that look real and cannot learn them, while the upper half shows the generator's artifacts. The
+    intervention must find high - low > 0 in-domain, with an AUC interval above 0 (five seeds, as the demo)."""
     from dsanalysis.stats.results import load_result
     from dsanalysis.store import open_store
-    from dsanalysis.study.demo import TRAINING_BASE, TRAINING_OVERRIDES, demo_spec
+    from dsanalysis.study.demo import INTERVENTIONS, SPLIT, TRAINING_BASE, TRAINING_OVERRIDES, demo_spec
 
-    spec, seed = demo_spec("face_size")
-    root = write_synthetic_dataset(spec, tmp_path / "face_size", seed)
-    assert cli("ingest", "face_size", root).code == 0
-    assert cli("train", "face_size", "--config", TRAINING_BASE, "--split", "random", "--validation-fraction", "0.2",
-               *[f"--{k.replace('_', '-')}={v}" for k, v in TRAINING_OVERRIDES.items()]).code == 0
-    result = cli("intervene", "--trait", "faces.face_area_share", "--seeds", "0,1,2", "--config", TRAINING_BASE,
-                 "--bootstrap", "100", *[f"--{k.replace('_', '-')}={v}" for k, v in TRAINING_OVERRIDES.items()])
+    spec, seed = demo_spec("mixed_quality")
+    root = write_synthetic_dataset(spec, tmp_path / "mixed_quality", seed)
+    overrides = [f"--{k.replace('_', '-')}={v}" for k, v in TRAINING_OVERRIDES.items()]
+    assert cli("ingest", "mixed_quality", root).code == 0
+    assert cli("train", "mixed_quality", "--config", TRAINING_BASE, "--split", SPLIT.strategy, "--validation-fraction",
+               SPLIT.validation_fraction, *overrides).code == 0  # the demo's split becomes the partition
+    seeds = ",".join(str(s) for s in INTERVENTIONS.seeds)
+    result = cli("intervene", "--trait", "quality.jpeg_quality", "--seeds", seeds, "--config", TRAINING_BASE,
+                 "--bootstrap", "100", *overrides)
     assert result.code == 0, result.err
     with open_store(store_path) as store:
         effects = load_result(store, "interventions", "effects")
-    row = effects[(effects["score"] == "in_domain") & (effects["metric"] == "accuracy")].iloc[0]
-    assert (row["arm_a"], row["arm_b"]) == ("low", "high")
-    assert row["difference"] > 0 and row["ci_low"] > 0, row.to_dict()
-    assert row["standardized_contrast"] > 1  # the arms differ in face size by more than one SD
+    effects = effects[effects["score"] == "in_domain"].set_index("metric")
+    assert (effects.loc["auc", "arm_a"], effects.loc["auc", "arm_b"]) == ("low", "high")
+    assert effects.loc["accuracy", "difference"] > 0, effects.loc["accuracy"].to_dict()
+    assert effects.loc["auc", "ci_low"] > 0, effects.loc["auc"].to_dict()
+    assert effects.loc["auc", "standardized_contrast"] > 1  # the arms differ in JPEG quality by more than one SD

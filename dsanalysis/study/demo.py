@@ -12,6 +12,9 @@ compressed     heavy JPEG compression (quality 25-45) on reals and fakes alike: 
                and the generator's fingerprint
 subtle         subtle fakes: 1.6x downsampling, fingerprint 0.025, colour mismatch and seam 0.15
 low_res        stored at 128 px instead of 256 px (the fingerprint does not survive)
+mixed_quality  JPEG quality 20-95, twice the images; fakes stored below quality 58 are seamless swaps
+               (no downsampling, fingerprint, colour mismatch or seam): the planted trait of the
+               demo's controlled-subset experiment (:data:`INTERVENTIONS`)
 ============== ====================================================================================
 
 The study trains Meso-4 once per dataset (:data:`TRAINING_BASE`, :data:`TRAINING_OVERRIDES`), tests
@@ -26,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from dsanalysis.interventions.settings import build_interventions
 from dsanalysis.model.splits import SplitSettings
 from dsanalysis.study.config import DatasetEntry, StudyConfig, TrainingEntry
 from dsanalysis.synthetic.datasets import GENERATOR_VERSION, SyntheticDatasetSpec, default_jobs, write_synthetic_datasets
@@ -52,14 +56,24 @@ DEMO_DATASETS: tuple[SyntheticDatasetSpec, ...] = (
     replace(_BASE, name="subtle", codec_factor=1.6, upsampling_artifacts=0.025, colour_mismatch=0.15,
             boundary_strength=0.15),
     replace(_BASE, name="low_res", resolution=128),
+    # twice the images, for the intervention's half-size arms
+    replace(_BASE, name="mixed_quality", images_per_class=2 * IMAGES_PER_CLASS, jpeg_quality=(20, 95),
+            artifact_min_jpeg_quality=58),
 )
+#: The controlled-subset experiment: models trained on the better-kept half of mixed_quality's images (by the
+#: measured JPEG quality) see the generator's artifacts; those trained on the other half see seamless fakes
+#: and cannot learn them. Five seeds, so the planted effect's interval over seeds can exclude 0.
+INTERVENTIONS = build_interventions(traits=("quality.jpeg_quality",), datasets=("mixed_quality",), seeds=(0, 1, 2, 3, 4),
+                                    where="demo")
 
 
 def demo_spec(name: str, images_per_class: int = IMAGES_PER_CLASS) -> tuple[SyntheticDatasetSpec, int]:
-    """The demo dataset ``name`` at ``images_per_class``, and the seed it is drawn with."""
+    """The demo dataset ``name`` at ``images_per_class`` (scaled for a dataset the demo draws larger), and the seed
+    it is drawn with."""
     for index, spec in enumerate(DEMO_DATASETS):
         if spec.name == name:
-            return replace(spec, images_per_class=images_per_class), DEMO_SEED + index
+            scaled = spec.images_per_class * images_per_class // IMAGES_PER_CLASS
+            return replace(spec, images_per_class=scaled), DEMO_SEED + index
     raise ValueError(f"no demo dataset {name!r}; known: {', '.join(s.name for s in DEMO_DATASETS)}")
 
 
@@ -99,6 +113,7 @@ def demo_study(folder: Path, images_per_class: int = IMAGES_PER_CLASS, seeds: tu
         analyses=("ranking", "traits", "subgroups"),
         bootstrap_resamples=500,
         report_out=folder,
+        interventions=INTERVENTIONS,
     )
 
 
@@ -111,7 +126,8 @@ def run_demo(folder: Path, report_out: Path | None = None, report: Callable[[str
     from dsanalysis.study.runner import run_study
 
     folder.mkdir(parents=True, exist_ok=True)
-    report(f"demo: synthetic datasets in {folder / 'data'} ({len(DEMO_DATASETS)} x {2 * IMAGES_PER_CLASS} images; "
+    sizes = ", ".join(f"{s.name} {2 * s.images_per_class}" for s in DEMO_DATASETS)
+    report(f"demo: synthetic datasets in {folder / 'data'} (images: {sizes}; "
            "drawn once, reused afterwards)")
     study = replace(demo_study(folder), report_out=report_out or folder)
     with open_store(folder / DEMO_STORE_NAME) as store:

@@ -43,23 +43,24 @@ class SyntheticDatasetSpec:
     upsampling_artifacts: float = 0.05              # fake generator's 2-pixel fingerprint (amplitude)
     colour_mismatch: float = 0.5
     boundary_strength: float = 0.5
-    head_scale_range: tuple[float, float] = (0.9, 1.08)  # face size: head width over about half the image
-    # fakes of faces smaller than this head scale are seamless (no downsampling, fingerprint, colour mismatch or
-    # seam): the generator's artifacts show on large faces only (0: on every face)
-    artifact_min_head_scale: float = 0.0
+    # fakes stored at a JPEG quality below this are seamless swaps (no downsampling, fingerprint, colour mismatch
+    # or seam): the generator's artifacts show only in the better-kept images (0: in every fake)
+    artifact_min_jpeg_quality: int = 0
 
     def describe(self) -> dict[str, object]:
         return asdict(self)
 
 
-def _finish(image: np.ndarray, rng: np.random.Generator, spec: SyntheticDatasetSpec) -> bytes:
-    """Sensor noise, resolution and JPEG compression: the camera and the distribution channel."""
+def _finish(image: np.ndarray, rng: np.random.Generator, spec: SyntheticDatasetSpec, quality: int | None = None) -> bytes:
+    """Sensor noise, resolution and JPEG compression (at ``quality``, or drawn from ``spec.jpeg_quality``): the
+    camera and the distribution channel."""
     noisy = image + np.float32(spec.noise_sigma) * rng.standard_normal(image.shape, dtype=np.float32)
     picture = Image.fromarray(np.rint(np.clip(noisy, 0, 1) * 255).astype(np.uint8), "RGB")
     if spec.resolution != SIZE:
         picture = picture.resize((spec.resolution, spec.resolution), Image.Resampling.BILINEAR)
     buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=int(rng.integers(spec.jpeg_quality[0], spec.jpeg_quality[1] + 1)))
+    drawn = int(rng.integers(spec.jpeg_quality[0], spec.jpeg_quality[1] + 1))
+    picture.save(buffer, "JPEG", quality=drawn if quality is None else quality)
     return buffer.getvalue()
 
 
@@ -74,19 +75,23 @@ def draw_image(spec: SyntheticDatasetSpec, seed: int, index: int, label: str) ->
     so no identity is shared between the classes.
     """
     rng = np.random.default_rng([seed, index, LABELS.index(label)])
+    quality = None
+    if spec.artifact_min_jpeg_quality:  # the quality is drawn first, from a stream of its own (other specs unchanged)
+        quality = int(np.random.default_rng([seed, index, LABELS.index(label), 1]).integers(
+            spec.jpeg_quality[0], spec.jpeg_quality[1] + 1))
     if label == "real":
-        image, _ = draw_face(random_face_params(rng, spec.ita_range, spec.pose_spread, spec.head_scale_range))
+        image, _ = draw_face(random_face_params(rng, spec.ita_range, spec.pose_spread))
     else:
-        target = random_face_params(rng, spec.ita_range, spec.pose_spread, spec.head_scale_range)
-        donor = random_face_params(rng, spec.ita_range, spec.pose_spread, spec.head_scale_range)
-        if target.head_scale < spec.artifact_min_head_scale:  # a seamless swap: nothing of the generator shows
+        target = random_face_params(rng, spec.ita_range, spec.pose_spread)
+        donor = random_face_params(rng, spec.ita_range, spec.pose_spread)
+        if quality is not None and quality < spec.artifact_min_jpeg_quality:  # seamless: nothing of the generator shows
             image = face_swap(target, donor, rng, codec_factor=1.0, upsampling_artifacts=0.0, colour_mismatch=0.0,
                               boundary_strength=0.0)
         else:
             image = face_swap(target, donor, rng, codec_factor=spec.codec_factor,
                               upsampling_artifacts=spec.upsampling_artifacts, colour_mismatch=spec.colour_mismatch,
                               boundary_strength=spec.boundary_strength)
-    return _finish(image, rng, spec)
+    return _finish(image, rng, spec, quality)
 
 
 def _write_one(task: tuple[SyntheticDatasetSpec, Path, int, int, str]) -> None:

@@ -51,10 +51,8 @@ def skin_rgb(ita: float, b_star: float, a_star: float) -> np.ndarray:
     return np.clip(color.lab2rgb(np.array([[[lightness, a_star, b_star]]]))[0, 0], 0.0, 1.0)
 
 
-def random_face_params(rng: np.random.Generator, ita_range: tuple[float, float], pose_spread: float,
-                       head_scale_range: tuple[float, float] = (0.9, 1.08)) -> FaceParams:
-    """Face parameters with ITA uniform in ``ita_range``, pose scaled by ``pose_spread`` (0 = frontal) and the
-    head's size uniform in ``head_scale_range`` (1: the head fills about half the image's width)."""
+def random_face_params(rng: np.random.Generator, ita_range: tuple[float, float], pose_spread: float) -> FaceParams:
+    """Face parameters with ITA uniform in ``ita_range`` and pose scaled by ``pose_spread`` (0 = frontal)."""
     def rgb(low: float, high: float) -> tuple[float, float, float]:
         return tuple(float(v) for v in rng.uniform(low, high, 3))  # type: ignore[return-value]
 
@@ -64,7 +62,7 @@ def random_face_params(rng: np.random.Generator, ita_range: tuple[float, float],
         skin_a=float(rng.uniform(6.0, 16.0)),
         yaw=float(np.clip(rng.normal(0.0, 0.35 * pose_spread), -0.8, 0.8)),
         roll=float(np.clip(rng.normal(0.0, 12.0 * pose_spread), -30, 30)),
-        head_scale=float(rng.uniform(*head_scale_range)),
+        head_scale=float(rng.uniform(0.9, 1.08)),
         light_angle=float(rng.uniform(0, 2 * math.pi)),
         light_strength=float(rng.uniform(0.05, 0.35)),
         hair_rgb=tuple(float(v) for v in rng.uniform(0.02, 0.45) * rng.uniform(0.6, 1.0, 3)),  # type: ignore[arg-type]
