@@ -19,8 +19,10 @@ SCORE_NAMES = {"in_domain": "in-domain", "generalization": "generalization"}
 
 
 def effect_label(frame: pd.DataFrame) -> pd.Series:
-    """'<intervention> on <dataset>: <arm_b> − <arm_a>' per effects row."""
-    return frame["intervention"] + " on " + frame["dataset"] + ": " + frame["arm_b"] + " − " + frame["arm_a"]
+    """'<trait or kind>: <arm_b> − <arm_a>' over 'on <dataset>' (two short lines) per effects row."""
+    what = frame["trait"].where(frame["trait"].notna() & (frame["kind"] != "diversity"), frame["kind"])
+    what = what.astype(str).str.split(".").str[-1]
+    return what + ": " + frame["arm_b"] + " − " + frame["arm_a"] + "\non " + frame["dataset"]
 
 
 def effects_forest(effects: pd.DataFrame, style: FigureStyle, metric: str) -> Figure | None:
