@@ -28,37 +28,6 @@ class ArmTraining:
     seeds: tuple[int, ...] = (0,)
 
 
-def arm_run_ids(store: Store, arms: list[StoredArm], training: ArmTraining) -> list[str]:
-    """The run ids of every (arm, seed), computed without training."""
-    from dsanalysis.model.config import resolve_config
-    from dsanalysis.model.training import run_key
-
-    _, config = resolve_config(training.config_name, training.overrides)
-    return [run_key(training.arch, arm.dataset, arm.split_id, config, seed, arm.arm_id)
-            for arm in arms for seed in training.seeds]
-
-
-def full_run_ids(store: Store, datasets: list[str], training: ArmTraining) -> list[str]:
-    """The run ids of the whole-training-part runs of ``datasets`` on their partitions (the learning curves' tops)."""
-    from dsanalysis.model.config import resolve_config
-    from dsanalysis.model.training import run_key
-
-    _, config = resolve_config(training.config_name, training.overrides)
-    ids = []
-    for dataset in datasets:
-        partition = store.query("partition_get", dataset=dataset)
-        if not partition.empty:
-            ids += [run_key(training.arch, dataset, str(partition["split_id"].iloc[0]), config, seed)
-                    for seed in training.seeds]
-    return ids
-
-
-def pending(store: Store, run_ids: list[str]) -> list[str]:
-    """The run ids without a complete run in the store."""
-    complete = set(store.query("model_runs_complete")["run_id"])
-    return [r for r in run_ids if r not in complete]
-
-
 def run_interventions(store: Store, interventions: Interventions, datasets: list[str], training: ArmTraining, *,
                       eval_datasets: list[str], resamples: int = 1000, eval_seed: int = 0, traits_seed: int = 0,
                       traits_jobs: int = 1, report: Report = print) -> list[StoredArm]:
@@ -82,9 +51,9 @@ def run_interventions(store: Store, interventions: Interventions, datasets: list
     for intervention in interventions.interventions:
         built = build_arms(store, intervention, chosen)
         arms += built
-        report(f"intervention {intervention.name}: {len(built)} arms on {len(chosen)} dataset(s) ("
-               + ", ".join(sorted({f'{a.arm} ({a.n_images} images)' for a in built if a.dataset == built[0].dataset}))
-               + (f" on {built[0].dataset}" if built else "") + ")")
+        for dataset in chosen:
+            mine = ", ".join(f"{a.arm} ({a.n_images} images)" for a in built if a.dataset == dataset)
+            report(f"intervention {intervention.name} on {dataset}: {mine}")
     sized = any(i.kind == "size" for i in interventions.interventions)
     todo: list[tuple[str, str | None, int]] = [(a.dataset, a.arm_id, seed) for a in arms for seed in training.seeds]
     if sized:  # the whole training part tops each learning curve
