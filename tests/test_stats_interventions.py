@@ -291,3 +291,15 @@ def test_learning_curve_needs_three_sizes():
     assert curves["observed_mean"].notna().all()
     assert learning_curves(_simulate(1, 2, 0.0, np.random.default_rng(0))).empty  # no size rows
     assert intervention_effects(scores).empty  # size rows make no paired comparison
+
+
+def test_learning_curve_stops_at_the_score_range():
+    """A steep line would pass 1 at the extrapolated size: the curve and its band are cut at 1, and the note says so."""
+    scores = _size_scores(0.1, np.random.default_rng(3))  # in-domain 0.55 at 125 per class, 0.95 at 2000
+    curves = learning_curves(scores, extrapolate_to=4.0)
+    rows = curves[curves["score"] == "in_domain"]
+    assert rows[["fitted", "ci_low", "ci_high"]].max().max() == 1.0
+    extra = rows[rows["extrapolated"]].iloc[0]
+    assert extra["fitted"] == 1.0 and "leaves the score range [0.0, 1.0] (at 8000 images per class)" in extra["note"]
+    inside = rows[~rows["extrapolated"]]
+    assert (inside["fitted"] < 1).all()  # the trained sizes stay on the line

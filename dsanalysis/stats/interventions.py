@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dsanalysis.detection_metrics import SCORE_RANGE
+
 from dsanalysis.stats.multiple import holm
 
 #: kinds of intervention; ``size`` arms make learning curves, the others paired comparisons
@@ -469,7 +471,14 @@ def _curve_rows(key: dict, curve: pd.DataFrame, confidence: float, extrapolate_t
         grid = sizes if extra_size is None else np.append(sizes, extra_size)
         prediction = model.get_prediction(np.column_stack([np.ones(len(grid)), np.log2(grid)]))
         bands = prediction.conf_int(alpha=alpha)
-        fitted_all, low_all, high_all = prediction.predicted_mean, bands[:, 0], bands[:, 1]
+        raw = np.column_stack([prediction.predicted_mean, bands[:, 0], bands[:, 1]])
+        # a straight line in log2(size) leaves the score range sooner or later: the curve and its band stop at it
+        clipped = np.clip(raw, *SCORE_RANGE)
+        if (clipped != raw).any():
+            notes.append(f"the fitted line leaves the score range {list(SCORE_RANGE)} (at "
+                         + ", ".join(f"{g:g}" for g in grid[(clipped != raw).any(axis=1)])
+                         + " images per class): curve and band are cut there")
+        fitted_all, low_all, high_all = clipped[:, 0], clipped[:, 1], clipped[:, 2]
         fitted, low, high = fitted_all[:len(sizes)], low_all[:len(sizes)], high_all[:len(sizes)]
         slope = float(model.params[1])
         slope_low, slope_high = (float(v) for v in model.conf_int(alpha=alpha)[1])
