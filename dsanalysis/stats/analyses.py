@@ -404,10 +404,13 @@ def interventions_tables(scores: pd.DataFrame, contrasts: pd.DataFrame, matched:
     tables["effects"] = interventions.intervention_effects(scores, contrasts, confidence=settings.confidence)
     tables["learning_curves"] = interventions.learning_curves(scores, confidence=settings.confidence,
                                                               extrapolate_to=settings.extrapolate_to)
-    for frame in (tables["effects"], tables["learning_curves"]):
+    for frame in (tables["effects"], tables["learning_curves"]):  # each reason once per intervention and dataset
         for row in frame[frame["note"].fillna("").astype(str).str.strip() != ""].itertuples(index=False):
             kind = "not_estimable" if pd.isna(getattr(row, "ci_low", np.nan)) else "caution"
-            notes.append(("interventions", f"{row.intervention} on {row.dataset}", kind, str(row.note)))
+            for part in str(row.note).split("; "):
+                if part.startswith("extrapolated to"):
+                    kind = "caution"
+                notes.append(("interventions", f"{row.intervention} on {row.dataset}", kind, part))
     if matched is not None and not matched.cells.empty:
         ranked = ranking_tables(matched, settings)
         if "scores" in ranked:
