@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from dsanalysis.figures._base import new_figure
@@ -40,6 +41,7 @@ def learning_curve(curves: pd.DataFrame, style: FigureStyle, metric: str) -> Fig
     """Score against training images per class (log2 axis): observed means, the fitted log-linear curve and its
     band, one colour per dataset; in-domain solid, generalization dashed; the extrapolated stretch dotted."""
     import matplotlib
+    import matplotlib.ticker
 
     part = curves[curves["metric"] == metric]
     if part.empty:
@@ -65,6 +67,11 @@ def learning_curve(curves: pd.DataFrame, style: FigureStyle, metric: str) -> Fig
                 if len(beyond) > 1:
                     ax.plot(beyond["n_per_class"], beyond["fitted"], ":", color=color, lw=1)
         ax.set_xscale("log", base=2)
+        low, high = part["n_per_class"].min(), part["n_per_class"].max()  # ticks at powers of two, plain numbers
+        ticks = [2.0 ** k for k in range(int(np.floor(np.log2(low))), int(np.ceil(np.log2(high))) + 1)]
+        ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         ax.set_xlabel("training images per class (log scale; dotted: extrapolated)")
         ax.set_ylabel(metric)
         ax.axhline(0.5, color="#999999", lw=0.6, ls="--")
