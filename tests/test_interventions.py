@@ -127,3 +127,14 @@ def test_the_planted_jpeg_quality_effect_is_recovered_with_its_sign(tmp_path, cl
     assert effects.loc["accuracy", "difference"] > 0, effects.loc["accuracy"].to_dict()
     assert effects.loc["auc", "ci_low"] > 0, effects.loc["auc"].to_dict()
     assert effects.loc["auc", "standardized_contrast"] > 1  # the arms differ in JPEG quality by more than one SD
+
+
+def test_a_dataset_without_arms_is_left_out_with_its_reason(measured_store):
+    from dsanalysis.interventions.arms import build_arms
+    from dsanalysis.store import open_store
+
+    problems: dict[str, str] = {}
+    chosen = build_interventions(traits=("faces.face_area_share",))
+    with open_store(measured_store) as store:
+        assert build_arms(store, chosen.interventions[0], ["a", "b"], on_problem=problems.__setitem__) == []
+    assert set(problems) == {"a", "b"} and "is not stored for b" in problems["b"]

@@ -8,6 +8,7 @@ whole-training-part runs are; the validation part (early stopping, learning chec
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,11 +152,14 @@ def _number(value: float) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-def build_arms(store: Store, intervention: Intervention, datasets: list[str]) -> list[StoredArm]:
+def build_arms(store: Store, intervention: Intervention, datasets: list[str],
+               on_problem: Callable[[str, str], None] | None = None) -> list[StoredArm]:
     """Draw and store the arms of ``intervention`` on every dataset of ``datasets`` it applies to.
 
     A size intervention over several datasets adds a ``matched`` arm to each: the largest number of
     images per class that every dataset's training part holds, the basis of the size-matched ranking.
+    A dataset whose arms cannot be drawn (too few images, the trait missing for most of them) raises
+    :class:`UserError`, or with ``on_problem`` is passed to it as (dataset, reason) and left out.
     """
     chosen = [d for d in datasets if intervention.datasets is None or d in intervention.datasets]
     matched = None
@@ -167,6 +171,12 @@ def build_arms(store: Store, intervention: Intervention, datasets: list[str]) ->
         matched = min(sizes)
     stored = []
     for dataset in chosen:
-        split_id, members, measures, params = draw_arms(store, intervention, dataset, matched)
+        try:
+            split_id, members, measures, params = draw_arms(store, intervention, dataset, matched)
+        except UserError as problem:
+            if on_problem is None:
+                raise
+            on_problem(dataset, str(problem))
+            continue
         stored += store_arms(store, intervention, dataset, split_id, members, measures, params)
     return stored

@@ -34,6 +34,9 @@ def run_interventions(store: Store, interventions: Interventions, datasets: list
     """Measure the traits the arms need, draw and store the arms, train each over the seeds, test every arm run
     (and the whole-training-part runs of a size intervention) on every dataset of ``eval_datasets``.
 
+    A dataset whose arms of an intervention cannot be drawn (too few images, the trait missing for most of
+    them) is left out of that intervention with a line saying why; the others go on.
+
     Returns
     -------
     The stored arms.
@@ -49,11 +52,12 @@ def run_interventions(store: Store, interventions: Interventions, datasets: list
         report(summary.lines()[0])
     arms: list[StoredArm] = []
     for intervention in interventions.interventions:
-        built = build_arms(store, intervention, chosen)
+        problems: dict[str, str] = {}
+        built = build_arms(store, intervention, chosen, on_problem=problems.__setitem__)
         arms += built
         for dataset in chosen:
             mine = ", ".join(f"{a.arm} ({a.n_images} images)" for a in built if a.dataset == dataset)
-            report(f"intervention {intervention.name} on {dataset}: {mine}")
+            report(f"intervention {intervention.name} on {dataset}: " + (mine or f"left out: {problems.get(dataset)}"))
     sized = any(i.kind == "size" for i in interventions.interventions)
     todo: list[tuple[str, str | None, int]] = [(a.dataset, a.arm_id, seed) for a in arms for seed in training.seeds]
     if sized:  # the whole training part tops each learning curve
