@@ -98,17 +98,20 @@ def image_odds_ratios(
         warnings.simplefilter("always")
         model = sm.GEE(y, exog, groups=groups, family=sm.families.Binomial(), cov_struct=sm.cov_struct.Exchangeable())
         result = model.fit(maxiter=100)
+        params, bse, pvalues = result.params, result.bse, result.pvalues  # bse may warn (robust covariance)
     for warning in caught:
         text = str(warning.message).splitlines()[0]
         if "converge" in text.lower() or "separation" in text.lower() or "singular" in text.lower():
             notes.append(text)
+        elif "invalid value" in text.lower():
+            notes.append("the robust covariance is not positive definite: some standard errors are undefined")
     vif = variance_inflation(scaled, usable).set_index("predictor")["vif"].to_dict() if len(usable) > 1 else {p: 1.0 for p in usable}
     z = stats.norm.ppf(0.5 + confidence / 2)
     for p in usable:
-        coef, se = float(result.params[p]), float(result.bse[p])
+        coef, se = float(params[p]), float(bse[p])
         rows.append({"term": p, "odds_ratio": float(np.exp(coef)), "ci_low": float(np.exp(coef - z * se)),
                      "ci_high": float(np.exp(coef + z * se)), "coefficient": coef, "std_error": se,
-                     "p_value": float(result.pvalues[p]), "predictor_sd": float(sds[p]), "vif": float(vif[p]),
+                     "p_value": float(pvalues[p]), "predictor_sd": float(sds[p]), "vif": float(vif[p]),
                      "n_rows": len(frame), "n_clusters": n_clusters,
                      "note": "; ".join(dict.fromkeys(notes + (["fewer than 20 clusters: robust errors are optimistic"] if n_clusters < 20 else [])
                                                      + ([f"VIF {vif[p]:.3g}: collinear with other descriptors, odds ratio unstable"] if vif[p] > 10 else [])))})
