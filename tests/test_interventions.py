@@ -138,3 +138,22 @@ def test_a_dataset_without_arms_is_left_out_with_its_reason(measured_store):
     with open_store(measured_store) as store:
         assert build_arms(store, chosen.interventions[0], ["a", "b"], on_problem=problems.__setitem__) == []
     assert set(problems) == {"a", "b"} and "is not stored for b" in problems["b"]
+
+
+def test_the_size_matched_statistics_count_only_the_newest_arm_of_a_name(tmp_path):
+    """Arms drawn again (the dataset or the settings changed) replace the older ones in the statistics."""
+    from dsanalysis.store import open_store
+
+    with open_store(tmp_path / "s.duckdb") as store:
+        for arm_id, created in (("old", "2026-01-01"), ("new", "2026-02-01"), ("other", "2026-01-15")):
+            dataset = "b" if arm_id == "other" else "a"
+            store.con.execute("INSERT INTO arms (arm_id, intervention, kind, dataset, split_id, arm, n_real, n_fake, seed, "
+                              "params, created_at, package_version) VALUES (?, 'size', 'size', ?, 's', 'matched', 5, 5, 0, "
+                              "'{}', ?::TIMESTAMP, '0')", [arm_id, dataset, created])
+            store.con.execute("INSERT INTO runs (run_id, kind, arch, train_dataset, split_id, seed, status, package_version, "
+                              "arm_id) VALUES (?, 'trained', 'meso4', ?, 's', 0, 'complete', '0', ?)",
+                              [f"run-{arm_id}", dataset, arm_id])
+        store.con.execute("INSERT INTO runs (run_id, kind, arch, train_dataset, split_id, seed, status, package_version) "
+                          "VALUES ('run-whole', 'trained', 'meso4', 'a', 's', 0, 'complete', '0')")
+        assert sorted(store.query("stats_runs", arm="matched")["run_id"]) == ["run-new", "run-other"]
+        assert store.query("stats_runs")["run_id"].tolist() == ["run-whole"]  # whole training parts only

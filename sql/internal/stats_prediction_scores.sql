@@ -2,13 +2,14 @@
 -- description: The per-image scores of stats_predictions as integer positions, for dense run x image
 --   matrices: run_index (row of stats_runs, same order), eval_index (row of registered_dataset_names),
 --   image_id, fake, score_real. Same part rule: 'test', or 'all' for another dataset without a test part.
--- param: arm VARCHAR = NULL  runs on whole training parts (NULL), or runs on the intervention arms named so ('matched')
+-- param: arm VARCHAR = NULL  runs on whole training parts (NULL), or runs on the newest intervention arms named so ('matched')
 WITH counted AS (
     SELECT run_id, train_dataset,
            (row_number() OVER (ORDER BY train_dataset, coalesce(config_name, 'default'), seed, run_id) - 1)::INTEGER
                AS run_index
     FROM runs
-    WHERE kind = 'trained' AND status = 'complete' AND train_dataset IS NOT NULL AND (($arm IS NULL AND arm_id IS NULL) OR arm_id IN (SELECT arm_id FROM arms WHERE arm = $arm))
+    WHERE kind = 'trained' AND status = 'complete' AND train_dataset IS NOT NULL AND (($arm IS NULL AND arm_id IS NULL) OR arm_id IN (SELECT arm_id FROM arms WHERE arm = $arm
+    QUALIFY row_number() OVER (PARTITION BY intervention, dataset, arm ORDER BY created_at DESC) = 1))
 ), chosen AS (
     SELECT e.run_id, e.dataset, max(e.part) AS part  -- 'test' sorts after 'all'
     FROM (SELECT DISTINCT run_id, dataset, part FROM predictions) AS e
