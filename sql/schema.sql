@@ -1,4 +1,4 @@
--- schema-version: 7
+-- schema-version: 8
 -- The dsanalysis results store. One DuckDB file holds everything the package produces.
 -- Conventions used by every table:
 --   * label is the text 'real' or 'fake'; nothing stores a bare 0/1 class.
@@ -223,6 +223,16 @@ CREATE TABLE arm_members (
     arm_id    VARCHAR NOT NULL,
     image_id  BIGINT NOT NULL,
     PRIMARY KEY (arm_id, image_id)
+);
+
+-- Why an intervention has no arms on a dataset, as of its last attempt there (cleared when arms are drawn).
+CREATE TABLE arm_problems (
+    intervention     VARCHAR NOT NULL,
+    dataset          VARCHAR NOT NULL,
+    reason           VARCHAR NOT NULL,   -- e.g. 'faces.face_area_share is known for only 40 of 300 fake training images'
+    params           VARCHAR NOT NULL,   -- JSON: the intervention's settings
+    created_at       TIMESTAMP NOT NULL,
+    PRIMARY KEY (intervention, dataset)
 );
 
 -- Training curves: one row per (run, epoch, part, metric).

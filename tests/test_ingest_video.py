@@ -176,9 +176,10 @@ def test_crop_faces_on_uncropped_photos(cli, store_path, tmp_path, lfw_dir):
 
 
 def test_store_of_schema_version_1_migrates(store_path):
-    with open_store(store_path) as store:  # make a version-1 store: the tables and columns versions 2 to 7 added removed
+    with open_store(store_path) as store:  # make a version-1 store: the tables and columns versions 2 to 8 added removed
         store.con.execute("DROP TABLE sources; DROP TABLE crop_settings; DROP TABLE partitions; DROP TABLE face_descriptors; "
-                          "DROP TABLE split_leaks; DROP TABLE split_leakage; DROP TABLE arms; DROP TABLE arm_members")
+                          "DROP TABLE split_leaks; DROP TABLE split_leakage; DROP TABLE arms; DROP TABLE arm_members; "
+                          "DROP TABLE arm_problems")
         for column in ("max_images_per_class", "cap_seed"):
             store.con.execute(f"ALTER TABLE datasets DROP COLUMN {column}")
         for column in ("source_path", "frame_index", "crop_path"):
@@ -189,9 +190,10 @@ def test_store_of_schema_version_1_migrates(store_path):
         store.con.execute("DELETE FROM schema_migrations WHERE version >= 2")
         store.con.execute("INSERT INTO datasets VALUES ('old', '/x', 'folders', NULL, NULL, NULL, now()::TIMESTAMP, '0')")
     with open_store(store_path) as store:
-        assert store.schema_version() == 7
+        assert store.schema_version() == 8
         assert store.query("usable_images", dataset="old").empty  # the cap columns exist (NULL: no cap)
         assert store.query("arms").empty and store.query("runs").columns[-1] == "arm_id"  # version 7
+        assert store.query("stats_arm_problems").empty  # version 8
         assert store.query("sources").empty and store.query("partitions").empty and store.query("datasets")["dataset"].tolist() == ["old"]
         columns = set(store.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'images'").df()["column_name"])
         assert {"source_path", "frame_index", "crop_path"} <= columns

@@ -138,6 +138,16 @@ def test_a_dataset_without_arms_is_left_out_with_its_reason(measured_store):
     with open_store(measured_store) as store:
         assert build_arms(store, chosen.interventions[0], ["a", "b"], on_problem=problems.__setitem__) == []
     assert set(problems) == {"a", "b"} and "is not stored for b" in problems["b"]
+    from dsanalysis.stats.analyses import Settings, run_analysis
+
+    with open_store(measured_store) as store:  # the analysis says why, as a note
+        stored = store.query("stats_arm_problems")
+        assert stored["dataset"].tolist() == ["a", "b"]
+        _, tables = run_analysis(store, "interventions", Settings(n_boot=10))
+    notes = tables["notes"]
+    left_out = notes[notes["message"].str.startswith("no arms: intervention trait 'faces.face_area_share'")]
+    assert left_out["kind"].tolist() == ["not_estimable"] * 2
+    assert left_out["subject"].tolist() == ["trait:faces.face_area_share on a", "trait:faces.face_area_share on b"]
 
 
 def test_the_size_matched_statistics_count_only_the_newest_arm_of_a_name(tmp_path):

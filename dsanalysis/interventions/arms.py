@@ -173,10 +173,15 @@ def build_arms(store: Store, intervention: Intervention, datasets: list[str],
     for dataset in chosen:
         try:
             split_id, members, measures, params = draw_arms(store, intervention, dataset, matched)
-        except UserError as problem:
+        except UserError as problem:  # stored, so the analysis can say why the dataset has no arms
+            with store.transaction():
+                store.execute("arm_problem_set", intervention=intervention.name, dataset=dataset, reason=str(problem),
+                              params=json.dumps(intervention.params(), sort_keys=True))
             if on_problem is None:
                 raise
             on_problem(dataset, str(problem))
             continue
         stored += store_arms(store, intervention, dataset, split_id, members, measures, params)
+        with store.transaction():
+            store.execute("arm_problem_clear", intervention=intervention.name, dataset=dataset)
     return stored

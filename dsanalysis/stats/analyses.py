@@ -379,12 +379,13 @@ def load_traits_inputs(store, settings: Settings) -> tuple[pd.DataFrame, pd.Data
 
 
 def interventions_tables(scores: pd.DataFrame, contrasts: pd.DataFrame, matched: StudyInputs | None,
-                         settings: Settings) -> dict[str, pd.DataFrame]:
+                         settings: Settings, problems: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """What changes when the training data changes: the controlled-subset experiments' results.
 
     Parameters
     ----------
-    scores, contrasts : the :func:`dsanalysis.stats.inputs.intervention_inputs` frames.
+    scores, contrasts, problems : the :func:`dsanalysis.stats.inputs.intervention_inputs` frames (problems: why an
+        intervention has no arms on a dataset, each a note).
     matched : inputs of the runs on the size-matched arms (every dataset at the same number of training
         images per class), None when there are none.
 
@@ -395,7 +396,8 @@ def interventions_tables(scores: pd.DataFrame, contrasts: pd.DataFrame, matched:
         (:func:`interventions.learning_curves`), 'size_matched_scores' (:func:`ranking.dataset_scores` of the
         size-matched runs, with n_per_class), 'notes'.
     """
-    notes: list[Note] = []
+    notes: list[Note] = [("interventions", f"{row.intervention} on {row.dataset}", "not_estimable", f"no arms: {row.reason}")
+                         for row in (problems if problems is not None else pd.DataFrame()).itertuples(index=False)]
     tables: dict[str, pd.DataFrame] = {}
     if scores.empty:
         notes.append(("interventions", "all", "not_estimable", "no complete runs on intervention arms: run "
@@ -454,9 +456,9 @@ def run_analysis(store, name: str, settings: Settings, inputs: StudyInputs | Non
     if name == "interventions":
         from dsanalysis.stats.inputs import intervention_inputs
 
-        scores, contrasts = intervention_inputs(store)
+        scores, contrasts, problems = intervention_inputs(store)
         matched = study_inputs(store, common_images=settings.common_images, arm="matched")
-        tables = interventions_tables(scores, contrasts, matched, settings)
+        tables = interventions_tables(scores, contrasts, matched, settings, problems)
         summary = {**matched.summary(), "arm_scores": int(len(scores)), "arm_fingerprint": str(
             pd.util.hash_pandas_object(scores, index=False).sum())}
         return save_analysis(store, name, settings.params(name), settings.seed, summary, tables), tables

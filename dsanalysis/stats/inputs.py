@@ -120,16 +120,17 @@ def study_inputs(store: Store, *, common_images: bool = False, arm: str | None =
     return StudyInputs(runs, scores, cells, source, notes, video_cells, read_predictions=read_predictions)
 
 
-def intervention_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+def intervention_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The controlled-subset experiments' inputs of :mod:`dsanalysis.stats.interventions`.
 
     Returns
     -------
     (scores: intervention, kind, dataset, arm, trait, n_per_class, seed, eval_dataset, metric, value, learned,
     run_id (internal query stats_arm_scores); contrasts: intervention, kind, dataset, arm, measure, trait_mean,
-    trait_sd, parent_mean, parent_sd, n_real, n_fake (stats_arm_contrasts))
+    trait_sd, parent_mean, parent_sd, n_real, n_fake (stats_arm_contrasts); problems: intervention, dataset,
+    reason, for interventions without arms on a dataset (stats_arm_problems))
     """
-    return store.query("stats_arm_scores"), store.query("stats_arm_contrasts")
+    return store.query("stats_arm_scores"), store.query("stats_arm_contrasts"), store.query("stats_arm_problems")
 
 
 def dataset_traits(store: Store, trait_class: str = "all") -> pd.DataFrame:
