@@ -40,14 +40,14 @@ def training_part(store: Store, dataset: str) -> tuple[str, pd.DataFrame]:
 
     Returns
     -------
-    (split_id, DataFrame with image_id, label, content_hash)
+    (split_id, DataFrame with the usable_images columns of the training part's images, in image_id order)
     """
     from dsanalysis.model.partitions import dataset_partition
     from dsanalysis.model.splits import usable_images
 
     split, _ = dataset_partition(store, dataset)
     images = usable_images(store, dataset)
-    train = images[images["image_id"].isin(split.part("train"))][["image_id", "label", "content_hash"]]
+    train = images[images["image_id"].isin(split.part("train"))]
     return split.split_id, train.sort_values("image_id").reset_index(drop=True)
 
 
@@ -68,29 +68,26 @@ def _trait_column(store: Store, dataset: str, train: pd.DataFrame, trait: str) -
 
 def _descriptor_vectors(store: Store, dataset: str, train: pd.DataFrame) -> np.ndarray:
     """Standardized descriptor vectors of the training images (standardized on the training part itself)."""
-    from dsanalysis.model.splits import usable_images
     from dsanalysis.traits import vectors
     from dsanalysis.traits.pipeline import wide_traits
 
-    wide = wide_traits(store, dataset, usable_images(store, dataset))
-    wide = train[["image_id"]].merge(wide, on="image_id", how="left")
+    wide = wide_traits(store, dataset, train)  # one row per training image, in train's order
     standardizer = vectors.fit_standardizer(wide)
     if not standardizer["columns"]:
         raise UserError(f"diversity arms of {dataset} need image descriptors; run `python -m dsanalysis traits` first")
     return vectors.standardized_vectors(wide, standardizer)
 
 
-def draw_arms(store: Store, intervention: Intervention, dataset: str,
-              matched_per_class: int | None = None) -> tuple[str, pd.DataFrame, pd.DataFrame, dict]:
-    """The arms of one intervention on one dataset, not yet stored.
+def draw_arms(store: Store, intervention: Intervention, dataset: str, train: pd.DataFrame,
+              matched_per_class: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The arms of one intervention on one dataset's training part ``train`` (:func:`training_part`), not yet stored.
 
     Returns
     -------
-    (split_id, members: arm, image_id; measures: :func:`~dsanalysis.interventions.subsets.arm_measures` columns
+    (members: arm, image_id; measures: :func:`~dsanalysis.interventions.subsets.arm_measures` columns
     plus kind and measure; params: the settings that shaped them)
     Raises :class:`UserError` when the arms cannot be drawn (the reason from :class:`subsets.ArmError`).
     """
-    split_id, train = training_part(store, dataset)
     params = intervention.params()
     try:
         if intervention.kind == "size":
@@ -118,7 +115,7 @@ def draw_arms(store: Store, intervention: Intervention, dataset: str,
     except subsets.ArmError as error:
         raise UserError(f"intervention {intervention.name} on {dataset}: {error}") from None
     measures = measures.assign(kind=kind, measure=measure, fraction=measures["n_real"].add(measures["n_fake"]) / len(train))
-    return split_id, members, measures, params
+    return members, measures, params
 
 
 def store_arms(store: Store, intervention: Intervention, dataset: str, split_id: str, members: pd.DataFrame,
@@ -154,25 +151,22 @@ def _number(value: float) -> float | None:
 
 def build_arms(store: Store, intervention: Intervention, datasets: list[str],
                on_problem: Callable[[str, str], None] | None = None) -> list[StoredArm]:
-    """Draw and store the arms of ``intervention`` on every dataset of ``datasets`` it applies to.
+    """Draw and store the arms of ``intervention`` on every dataset of ``datasets``.
 
     A size intervention over several datasets adds a ``matched`` arm to each: the largest number of
     images per class that every dataset's training part holds, the basis of the size-matched ranking.
     A dataset whose arms cannot be drawn (too few images, the trait missing for most of them) raises
     :class:`UserError`, or with ``on_problem`` is passed to it as (dataset, reason) and left out.
     """
-    chosen = [d for d in datasets if intervention.datasets is None or d in intervention.datasets]
+    parts = {dataset: training_part(store, dataset) for dataset in datasets}
     matched = None
-    if intervention.kind == "size" and intervention.matched and len(chosen) > 1:
-        sizes = []
-        for dataset in chosen:
-            _, train = training_part(store, dataset)
-            sizes.append(int(train["label"].value_counts().reindex(["real", "fake"], fill_value=0).min()))
-        matched = min(sizes)
+    if intervention.kind == "size" and intervention.matched and len(datasets) > 1:
+        matched = min(int(train["label"].value_counts().reindex(["real", "fake"], fill_value=0).min())
+                      for _, train in parts.values())
     stored = []
-    for dataset in chosen:
+    for dataset, (split_id, train) in parts.items():
         try:
-            split_id, members, measures, params = draw_arms(store, intervention, dataset, matched)
+            members, measures, params = draw_arms(store, intervention, dataset, train, matched)
         except UserError as problem:  # stored, so the analysis can say why the dataset has no arms
             with store.transaction():
                 store.execute("arm_problem_set", intervention=intervention.name, dataset=dataset, reason=str(problem),

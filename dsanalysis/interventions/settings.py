@@ -38,7 +38,6 @@ class Intervention:
     trait: str | None = None  # trait: 'extractor.trait'
     share: float = 0.5  # diversity
     seed: int = 0  # subset seed
-    datasets: tuple[str, ...] | None = None  # None: every dataset
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -63,11 +62,11 @@ class Intervention:
 
 @dataclass(frozen=True)
 class Interventions:
-    """The interventions of a study or command, and the training seeds of their arms (None: the study's)."""
+    """The interventions of a study or command, the datasets they apply to (None: every one) and the training
+    seeds of their arms (None: the study's)."""
 
     interventions: tuple[Intervention, ...] = ()
     seeds: tuple[int, ...] | None = None
-    subset_seed: int = 0
     datasets: tuple[str, ...] | None = None
     extractors: tuple[str, ...] = field(default=())  # traits extractors the arms need
 
@@ -109,14 +108,14 @@ def build_interventions(*, size: tuple[float, ...] = (), traits: tuple[str, ...]
         raise _fail(where, "seeds", "must name at least one seed")
     found: list[Intervention] = []
     if size:
-        found.append(Intervention("size", fractions=fractions, seed=subset_seed, datasets=datasets))
-    found += [Intervention("trait", trait=t, seed=subset_seed, datasets=datasets) for t in dict.fromkeys(traits)]
+        found.append(Intervention("size", fractions=fractions, seed=subset_seed))
+    found += [Intervention("trait", trait=t, seed=subset_seed) for t in dict.fromkeys(traits)]
     if diversity:
-        found.append(Intervention("diversity", share=diversity_share, seed=subset_seed, datasets=datasets))
+        found.append(Intervention("diversity", share=diversity_share, seed=subset_seed))
     extractors = tuple(dict.fromkeys(t.split(".")[0] for t in traits))
     if diversity:
         extractors = tuple(dict.fromkeys((*extractors, "quality", "faces", "skin")))
-    return Interventions(tuple(found), seeds, subset_seed, datasets, extractors)
+    return Interventions(tuple(found), seeds, datasets, extractors)
 
 
 def parse_interventions(table: Any, where: str) -> Interventions:

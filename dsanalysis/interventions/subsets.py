@@ -65,6 +65,14 @@ def _arms_frame(rows: list[tuple[str, np.ndarray]]) -> pd.DataFrame:
     return frame.sort_values(["arm", "image_id"], kind="stable").reset_index(drop=True)
 
 
+def _known(members: pd.DataFrame, trait: str, label: str) -> pd.DataFrame:
+    """The class's images whose ``trait`` is known; :class:`ArmError` when that is under :data:`MIN_PRESENT_SHARE`."""
+    present = members[members[trait].notna()]
+    if len(members) and len(present) < MIN_PRESENT_SHARE * len(members):
+        raise ArmError(f"{trait} is known for only {len(present)} of {len(members)} {label} training images")
+    return present
+
+
 def fraction_name(fraction: float) -> str:
     """The arm name of a size fraction: 'fraction 0.25'."""
     return f"fraction {fraction:g}"
@@ -122,10 +130,7 @@ def trait_arms(train: pd.DataFrame, trait: str, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows: list[tuple[str, np.ndarray]] = []
     for label, members in _classes(train):
-        present = members[members[trait].notna()]
-        if len(members) and len(present) < MIN_PRESENT_SHARE * len(members):
-            raise ArmError(f"{trait} is known for only {len(present)} of {len(members)} {label} training images")
-        ordered = _shuffled(present, rng)  # random tie order, then a stable sort by value
+        ordered = _shuffled(_known(members, trait, label), rng)  # random tie order, then a stable sort by value
         ordered = ordered.iloc[np.argsort(ordered[trait].to_numpy(dtype=float), kind="stable")]
         half = len(ordered) // 2
         if half < MIN_PER_CLASS:
@@ -154,9 +159,7 @@ def categorical_arms(train: pd.DataFrame, trait: str, seed: int) -> pd.DataFrame
     rng = np.random.default_rng(seed)
     rows: list[tuple[str, np.ndarray]] = []
     for label, members in _classes(train):
-        present = _shuffled(members[members[trait].notna()], rng)
-        if len(members) and len(present) < MIN_PRESENT_SHARE * len(members):
-            raise ArmError(f"{trait} is known for only {len(present)} of {len(members)} {label} training images")
+        present = _shuffled(_known(members, trait, label), rng)
         counts = present[trait].value_counts()
         if len(counts) < 2:
             raise ArmError(f"{label} training images have a single {trait} category; nothing to balance")

@@ -437,15 +437,15 @@ def _section_embedding(store: Store, style: FigureStyle) -> dict[str, Any] | Non
 
 
 #: (section, builder) in page order; builders return None when the store holds nothing for them.
-def _interventions_methods(arms: pd.DataFrame, params: dict[str, Any], runs: pd.DataFrame) -> str:
-    """The methods paragraph of the controlled-subset experiments, written from the stored arms and analysis params."""
+def _interventions_methods(arms: pd.DataFrame, confidence: float | None, runs: pd.DataFrame) -> str:
+    """The methods paragraph of the controlled-subset experiments, written from the stored arms, their runs and the
+    analysis' stored confidence level."""
     kinds = sorted(set(arms["intervention"]))
     seeds = sorted(int(s) for s in set(runs["seed"]))
     configs = sorted(set(runs["arch"] + " with configuration " + runs["config_name"].fillna("default")))
     training = " and ".join(configs) if configs else "one configuration for every arm"
     subset_seeds = ", ".join(str(int(v)) for v in sorted(set(arms["subset_seed"])))
-    level = params.get("confidence")
-    level_text = f"{level:.0%} " if isinstance(level, (int, float)) else ""
+    level_text = "" if confidence is None else f"{confidence:.0%} "
     return (f"Controlled-subset experiments ({', '.join(kinds)}): inside each dataset, Meso-4 was trained on subsets "
             f"(arms) of the training part of its test partition that differ in one thing and hold the same number of "
             f"real and of fake images within an intervention (subset seed {subset_seeds}); the validation and test parts "
@@ -459,7 +459,7 @@ def _interventions_methods(arms: pd.DataFrame, params: dict[str, Any], runs: pd.
 
 def _section_interventions(store: Store, style: FigureStyle) -> dict[str, Any] | None:
     from dsanalysis.figures.study import intervention_figures
-    from dsanalysis.stats.levels import analysis_levels, analysis_params
+    from dsanalysis.stats.levels import analysis_levels
     from dsanalysis.stats.results import load_result
 
     effects = load_result(store, "interventions", "effects")
@@ -469,6 +469,7 @@ def _section_interventions(store: Store, style: FigureStyle) -> dict[str, Any] |
         return None
     arms = store.query("arms")
     arms = arms[arms["complete_runs"] > 0]
+    levels = analysis_levels(store, "interventions")
     arm_runs = store.query("runs", status="complete")
     arm_runs = arm_runs[arm_runs["arm_id"].isin(arms["arm_id"])]
     if not matched.empty:
@@ -479,8 +480,8 @@ def _section_interventions(store: Store, style: FigureStyle) -> dict[str, Any] |
             matched = matched.merge(full, on=["train_dataset", "metric", "scope"], how="left")
         matched = matched[matched["metric"].isin(["accuracy", "auc"])].sort_values(["metric", "scope", "rank"])
     return {
-        "methods": _interventions_methods(arms, analysis_params(store, "interventions") or {}, arm_runs),
-        "levels": analysis_levels(store, "interventions"),
+        "methods": _interventions_methods(arms, levels.confidence, arm_runs),
+        "levels": levels,
         "figures": _uris(intervention_figures(store, style), style),
         "effects": _records(effects),
         "curves": _records(curves),

@@ -40,8 +40,8 @@ def intervention_design(study: StudyConfig) -> dict[str, Any]:
     """Every setting of a study's controlled-subset experiments: the interventions, and how their arms are trained
     (the study's first architecture and grid entry, the interventions' seeds or else the study's)."""
     chosen = study.interventions
-    return {"interventions": [i.params() | {"datasets": None if i.datasets is None else list(i.datasets)}
-                              for i in chosen.interventions],
+    datasets = None if chosen.datasets is None else list(chosen.datasets)
+    return {"interventions": [i.params() | {"datasets": datasets} for i in chosen.interventions],
             "arch": study.training.architectures[0], "base": study.training.base,
             "overrides": study.training.grid[0] if study.training.grid else {},
             "seeds": list(chosen.seeds or study.training.seeds)}
